@@ -1,0 +1,74 @@
+// LinkConnection: one framed, multiplexed node-link connection (either end).
+//
+// Frames are a 4-byte big-endian length plus a serialized link::Envelope.
+// Requests get a fresh id and are matched with their reply by id, so many can
+// be in flight at once; everything else is handed to the message handler given
+// to run(). All methods must be called from the connection's executor (the
+// processes run one event loop thread each, so there is no locking).
+#pragma once
+
+#include <asio.hpp>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "link.pb.h"
+
+namespace fleet::cluster {
+
+class LinkConnection : public std::enable_shared_from_this<LinkConnection> {
+ public:
+  static constexpr std::uint32_t kMaxFrame = 64u << 20;
+
+  explicit LinkConnection(asio::ip::tcp::socket socket);
+  ~LinkConnection();
+
+  LinkConnection(const LinkConnection&) = delete;
+  LinkConnection& operator=(const LinkConnection&) = delete;
+
+  // Queues a message; never blocks. Messages are written in order.
+  void send(const link::Envelope& env);
+
+  // Replies to request `request_id` with `env` (sets env.id).
+  void reply(std::uint64_t request_id, link::Envelope env);
+
+  // Sends `env` as a request and waits for its reply. nullopt on timeout or
+  // when the link closes first.
+  asio::awaitable<std::optional<link::Envelope>> call(link::Envelope env,
+                                                      std::chrono::milliseconds timeout);
+
+  // Reads one frame directly (used for the handshake, before run()).
+  asio::awaitable<std::optional<link::Envelope>> read_one();
+
+  // Reads frames until the link closes: replies complete their call(), every
+  // other message goes to `on_message`. Returns when the link is closed.
+  asio::awaitable<void> run(std::function<void(link::Envelope)> on_message);
+
+  void close();
+  bool is_open() const { return open_; }
+  const std::string& remote_ip() const { return remote_ip_; }
+  asio::any_io_executor executor() { return socket_.get_executor(); }
+
+ private:
+  struct PendingCall {
+    std::shared_ptr<asio::steady_timer> timer;
+    std::optional<link::Envelope> reply;
+  };
+
+  asio::awaitable<void> write_loop();
+
+  asio::ip::tcp::socket socket_;
+  std::string remote_ip_;
+  bool open_ = true;
+  bool writing_ = false;
+  std::deque<std::string> out_;
+  std::uint64_t next_id_ = 1;
+  std::map<std::uint64_t, std::shared_ptr<PendingCall>> pending_;
+};
+
+}  // namespace fleet::cluster

@@ -1,0 +1,41 @@
+#include "config/master_config.hpp"
+
+#include "config/toml_reader.hpp"
+
+namespace fleet::config {
+
+MasterConfig load_master_config(const std::filesystem::path& file) {
+  TomlReader r(file);
+  MasterConfig c;
+  r.read("master", "name", c.name);
+  std::string state_dir = c.state_dir.string();
+  r.read("master", "state_dir", state_dir);
+  c.state_dir = state_dir;
+  r.read("ftp", "listen_address", c.listen_address);
+  r.read_int("ftp", "port", c.listen_port, 1, 65535);
+  r.read("ftp", "public_address", c.public_address);
+  r.read_ports("ftp", "passive_ports", c.passive_ports);
+  std::string epsv = "refuse";
+  r.read("ftp", "epsv", epsv);
+  if (epsv == "refuse") c.epsv = EpsvPolicy::Refuse;
+  else if (epsv == "relay") c.epsv = EpsvPolicy::Relay;
+  else if (epsv == "node-ports") c.epsv = EpsvPolicy::NodePorts;
+  else r.fail("ftp", "epsv", "must be \"refuse\", \"relay\" or \"node-ports\"");
+  r.read("ftp", "banner", c.banner);
+  r.read_int("ftp", "max_line", c.max_line, 512, 65536);
+  r.read_duration("ftp", "idle_timeout", c.idle_timeout, 86400);
+  r.read_duration("ftp", "data_connect_timeout", c.data_timeout, 3600);
+  r.read_int("ftp", "max_sessions", c.max_sessions, 1, 1000000);
+  r.read_duration("auth", "fail_delay_ms", c.login_fail_delay, 60000);
+  r.read_int("auth", "ban_after", c.ban_after_failures, 0, 1000);
+  r.read_duration("auth", "ban_seconds", c.ban_time, 86400 * 30);
+  r.read("link", "listen_address", c.link_address);
+  r.read_int("link", "port", c.link_port, 1, 65535);
+  r.read_secret("link", "key", c.link_key);
+  r.read_duration("link", "node_timeout_ms", c.node_timeout, 600000);
+  r.read("log", "level", c.log_level);
+  if (c.link_key.size() < 16) r.fail("link", "key", "is required and must be at least 16 characters");
+  return c;
+}
+
+}  // namespace fleet::config

@@ -1,0 +1,50 @@
+// Settings of the master process (`fleetftp master --config FILE`).
+// Every field is documented, with its default, in docs/CONFIG.md.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "config/port_range.hpp"
+
+namespace fleet::config {
+
+// What EPSV does when the master cannot name a node's address in the reply.
+enum class EpsvPolicy {
+  Refuse,     // 5xx, so IPv4 clients fall back to PASV (IPv6 and EPSV ALL still relay)
+  Relay,      // the master listens and relays node <-> client with splice
+  NodePorts,  // answer with the chosen node's port: a balancer (or the node itself)
+              // serves that port on the control address
+};
+
+struct MasterConfig {
+  std::string name = "master";                    // [master] name
+  std::filesystem::path state_dir = "var";        // [master] state_dir — metadata and logs
+  std::string listen_address = "127.0.0.1";       // [ftp] listen_address
+  std::uint16_t listen_port = 2121;               // [ftp] port
+  std::string public_address;                     // [ftp] public_address — advertised in 227 for the master's own listeners
+  PortRange passive_ports{29000, 29999};          // [ftp] passive_ports — the master's own listeners (listings, relay)
+  EpsvPolicy epsv = EpsvPolicy::Refuse;           // [ftp] epsv = "refuse" | "relay" | "node-ports"
+  std::string banner = "fleetftp ready";          // [ftp] banner
+  std::size_t max_line = 2048;                    // [ftp] max_line — longest accepted command line, bytes
+  std::chrono::seconds idle_timeout{300};         // [ftp] idle_timeout
+  std::chrono::seconds data_timeout{30};          // [ftp] data_connect_timeout — passive accept / active dial
+  std::size_t max_sessions = 10000;               // [ftp] max_sessions
+  std::chrono::milliseconds login_fail_delay{1000};  // [auth] fail_delay_ms
+  int ban_after_failures = 5;                     // [auth] ban_after
+  std::chrono::seconds ban_time{300};             // [auth] ban_seconds
+  std::string link_address = "127.0.0.1";         // [link] listen_address
+  std::uint16_t link_port = 2122;                 // [link] port
+  std::string link_key;                           // [link] key or key_file (required)
+  std::chrono::milliseconds node_timeout{5000};   // [link] node_timeout_ms — silence after which a node is dead
+  std::string log_level = "info";                 // [log] level
+
+  std::filesystem::path database() const { return state_dir / "meta.sqlite"; }
+  std::filesystem::path transfer_log() const { return state_dir / "xferlog"; }
+};
+
+MasterConfig load_master_config(const std::filesystem::path& file);
+
+}  // namespace fleet::config

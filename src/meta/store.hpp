@@ -1,0 +1,105 @@
+// MetaStore: the master's metadata — the virtual file system (names, sizes,
+// times, owners, checksums, and which nodes hold each file), the users, and a
+// record of transfers. One interface, several engines (SQLite now; PostgreSQL
+// for several masters later). Paths are normalized absolute VFS paths as made
+// by ftp::resolve_path ("/", "/a/b"). Not thread-safe: one event loop owns it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fleet::meta {
+
+struct Entry {
+  std::int64_t id = 0;          // stable unique id (root is 1)
+  std::string name;             // last component ("" for root)
+  bool is_dir = false;
+  std::uint64_t size = 0;
+  std::int64_t mtime = 0;       // unix seconds
+  std::string owner;
+  std::uint32_t crc32 = 0;
+  bool has_crc = false;
+  std::vector<std::string> nodes;  // node names holding a copy (files only)
+};
+
+enum class Status {
+  Ok,
+  NotFound,       // the path (or, when creating, its parent directory) does not exist
+  Exists,         // the target name is taken
+  NotDirectory,   // a path component, or the target of a directory operation, is a file
+  IsDirectory,    // a file operation on a directory
+  NotEmpty,       // rmdir of a non-empty directory
+  Invalid,        // e.g. rename of "/" or into its own subtree
+};
+
+struct UserRecord {
+  std::string name;
+  std::string password_hash;    // argon2id string from auth::hash_password
+  std::string home = "/";       // VFS path the session starts in
+  bool enabled = true;
+  std::int64_t created = 0;
+};
+
+struct TransferRecord {
+  std::int64_t time = 0;        // unix seconds at completion
+  std::string user;
+  std::string client_ip;
+  std::string path;
+  char direction = 'o';         // 'o' outgoing (RETR), 'i' incoming (STOR/APPE/STOU)
+  std::uint64_t bytes = 0;
+  std::uint32_t crc32 = 0;      // CRC-32 of the file after the transfer (incoming), or of the file sent
+  bool complete = true;
+  std::string node;
+  std::int64_t duration_ms = 0;
+};
+
+class MetaStore {
+ public:
+  virtual ~MetaStore() = default;
+
+  // --- namespace ---
+  virtual std::optional<Entry> lookup(std::string_view path) = 0;
+  // Children of a directory, sorted by name. Empty if `path` is not a directory.
+  virtual std::vector<Entry> list_dir(std::string_view path) = 0;
+  virtual Status make_dir(std::string_view path, std::string_view owner, std::int64_t mtime) = 0;
+  // Removes an empty directory.
+  virtual Status remove_dir(std::string_view path) = 0;
+  // Creates the file entry, or replaces an existing file's size/mtime/crc and
+  // sets its copies to exactly {node}. The parent directory must exist.
+  virtual Status put_file(std::string_view path, std::uint64_t size, std::int64_t mtime,
+                          std::string_view owner, std::uint32_t crc32, std::string_view node) = 0;
+  // Removes a file entry; `removed` receives the entry as it was (for its nodes).
+  virtual Status remove_file(std::string_view path, Entry* removed) = 0;
+  // Renames a file or directory (a directory moves with its subtree). If `to`
+  // is an existing file it is replaced and returned in `replaced`; an existing
+  // directory at `to` gives Exists.
+  virtual Status rename(std::string_view from, std::string_view to, std::optional<Entry>* replaced) = 0;
+  virtual Status set_mtime(std::string_view path, std::int64_t mtime) = 0;
+  // Adds `node` to the copies of a file (no-op if already there).
+  virtual Status add_copy(std::string_view path, std::string_view node) = 0;
+  // Every file with a copy on `node`, as (path, size) — for reconciling a node.
+  virtual std::vector<std::pair<std::string, std::uint64_t>> files_on_node(std::string_view node) = 0;
+
+  // --- users ---
+  virtual bool add_user(const UserRecord& user) = 0;  // false if the name is taken
+  virtual std::optional<UserRecord> get_user(std::string_view name) = 0;
+  virtual std::vector<UserRecord> list_users() = 0;
+  virtual bool delete_user(std::string_view name) = 0;
+  virtual bool set_password(std::string_view name, std::string_view password_hash) = 0;
+
+  // --- transfers ---
+  virtual void record_transfer(const TransferRecord& t) = 0;
+  virtual std::vector<TransferRecord> recent_transfers(std::size_t limit) = 0;
+};
+
+// Opens (creating if needed) a SQLite metadata database in WAL mode with
+// synchronous=NORMAL; creates the schema and the root directory. Throws
+// std::runtime_error with a readable message if the file cannot be opened.
+std::unique_ptr<MetaStore> open_sqlite_store(const std::filesystem::path& file);
+
+}  // namespace fleet::meta

@@ -1,0 +1,30 @@
+// NodeServer: the storage node process. Dials the master's node link,
+// authenticates, reports disk space and its inventory, sends heartbeats, and
+// serves the master's requests: passive listeners, transfers (file <-> data
+// connection with zero-copy where possible), and file operations under its
+// root. Reconnects by itself whenever the link drops. One failed operation
+// fails only that operation.
+#pragma once
+
+#include <asio.hpp>
+#include <memory>
+
+#include "config/node_config.hpp"
+
+namespace fleet::node {
+
+class NodeServer {
+ public:
+  NodeServer(asio::io_context& io, config::NodeConfig config);
+  ~NodeServer();
+
+  // Runs until stop(): connect, serve, reconnect after the delay on loss.
+  asio::awaitable<void> run();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fleet::node
