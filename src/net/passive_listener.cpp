@@ -1,0 +1,132 @@
+#include "net/passive_listener.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <asio/experimental/awaitable_operators.hpp>
+
+#include "net/use_tuple.hpp"
+
+namespace fleet::net {
+
+namespace {
+
+// IPv4 peers can show up as v4-mapped IPv6 on a dual-stack listener.
+asio::ip::address unmapped(const asio::ip::address& a) {
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+  return a;
+}
+
+bool is_allowed(const asio::ip::tcp::socket& s, const std::optional<asio::ip::address>& allowed) {
+  if (!allowed) return true;
+  std::error_code ec;
+  const auto peer = s.remote_endpoint(ec);
+  return !ec && unmapped(peer.address()) == *allowed;
+}
+
+std::string peer_text(const asio::ip::tcp::socket& s) {
+  std::error_code ec;
+  const auto peer = s.remote_endpoint(ec);
+  return ec ? std::string("an unknown address") : peer.address().to_string();
+}
+
+}  // namespace
+
+std::uint16_t PortCursor::next() {
+  if (next_ < range_.first || next_ > range_.last) next_ = range_.first;
+  const auto port = next_;
+  next_ = port == range_.last ? range_.first : static_cast<std::uint16_t>(port + 1);
+  return port;
+}
+
+PassiveListener::PassiveListener(std::vector<asio::ip::tcp::acceptor> acceptors, std::uint16_t port)
+    : acceptors_(std::move(acceptors)), port_(port) {}
+
+std::unique_ptr<PassiveListener> PassiveListener::open(asio::any_io_executor ex, PortCursor& cursor,
+                                                       const std::vector<std::string>& addresses) {
+  std::vector<asio::ip::address> bind_to;
+  for (const auto& text : addresses) {
+    if (text.empty()) continue;
+    std::error_code ec;
+    const auto a = asio::ip::make_address(text, ec);
+    if (ec) {
+      spdlog::error("passive listener: '{}' is not an IP address", text);
+      return nullptr;
+    }
+    if (std::find(bind_to.begin(), bind_to.end(), a) == bind_to.end()) bind_to.push_back(a);
+  }
+  // accept() waits on at most two acceptors (own address + public address).
+  if (bind_to.empty() || bind_to.size() > 2) return nullptr;
+
+  const auto attempts = cursor.range().size();
+  for (std::uint32_t i = 0; i < attempts; ++i) {
+    const auto port = cursor.next();
+    std::vector<asio::ip::tcp::acceptor> acceptors;
+    std::error_code ec;
+    for (const auto& address : bind_to) {
+      const asio::ip::tcp::endpoint ep(address, port);
+      asio::ip::tcp::acceptor acceptor(ex);
+      acceptor.open(ep.protocol(), ec);
+      if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+      if (!ec) acceptor.bind(ep, ec);
+      if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+      if (ec) break;
+      acceptors.push_back(std::move(acceptor));
+    }
+    if (!ec) return std::unique_ptr<PassiveListener>(new PassiveListener(std::move(acceptors), port));
+    // Acceptors opened so far on this port close as `acceptors` goes out of scope.
+  }
+  return nullptr;
+}
+
+asio::awaitable<std::optional<asio::ip::tcp::socket>> PassiveListener::accept(std::string allowed_ip,
+                                                                              std::chrono::milliseconds timeout) {
+  using namespace asio::experimental::awaitable_operators;
+  using asio::ip::tcp;
+
+  std::optional<asio::ip::address> allowed;
+  if (!allowed_ip.empty()) {
+    std::error_code ec;
+    allowed = unmapped(asio::ip::make_address(allowed_ip, ec));
+    if (ec) {
+      spdlog::error("passive port {}: allowed address '{}' is not an IP address", port_, allowed_ip);
+      co_return std::nullopt;
+    }
+  }
+
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (!acceptors_.empty() && acceptors_.front().is_open()) {
+    timer.expires_at(deadline);
+    std::error_code ec;
+    tcp::socket socket(timer.get_executor());
+    if (acceptors_.size() == 1) {
+      auto r = co_await (acceptors_[0].async_accept(use_tuple) || timer.async_wait(use_tuple));
+      if (r.index() == 1) co_return std::nullopt;
+      std::tie(ec, socket) = std::move(std::get<0>(r));
+    } else {
+      auto r = co_await (acceptors_[0].async_accept(use_tuple) || acceptors_[1].async_accept(use_tuple) ||
+                         timer.async_wait(use_tuple));
+      if (r.index() == 2) co_return std::nullopt;
+      std::tie(ec, socket) = r.index() == 0 ? std::move(std::get<0>(r)) : std::move(std::get<1>(r));
+    }
+    if (ec == asio::error::connection_aborted) continue;
+    if (ec) {
+      if (ec != asio::error::operation_aborted && ec != asio::error::bad_descriptor)
+        spdlog::warn("passive port {}: accept failed: {}", port_, ec.message());
+      co_return std::nullopt;
+    }
+    if (is_allowed(socket, allowed)) co_return std::move(socket);
+    spdlog::warn("passive port {}: refused a data connection from {} (expected {})", port_, peer_text(socket),
+                 allowed_ip);
+    socket.close(ec);
+  }
+  co_return std::nullopt;
+}
+
+void PassiveListener::close() {
+  std::error_code ec;
+  for (auto& acceptor : acceptors_) acceptor.close(ec);
+}
+
+}  // namespace fleet::net

@@ -1,0 +1,166 @@
+#include "net/passive_listener.hpp"
+
+#include <gtest/gtest.h>
+
+#include "net/dial.hpp"
+#include "run_coro.hpp"
+
+namespace fleet::net {
+namespace {
+
+using asio::ip::tcp;
+using namespace std::chrono_literals;
+using testing::run_coro;
+
+// A high range unlikely to collide with anything else on the test machine.
+constexpr config::PortRange kRange{47100, 47139};
+
+TEST(PortCursor, RotatesThroughTheRangeAndWraps) {
+  PortCursor cursor(config::PortRange{5000, 5002});
+  EXPECT_EQ(cursor.next(), 5000);
+  EXPECT_EQ(cursor.next(), 5001);
+  EXPECT_EQ(cursor.next(), 5002);
+  EXPECT_EQ(cursor.next(), 5000);
+}
+
+TEST(PortCursor, SinglePortRange) {
+  PortCursor cursor(config::PortRange{6000, 6000});
+  EXPECT_EQ(cursor.next(), 6000);
+  EXPECT_EQ(cursor.next(), 6000);
+}
+
+TEST(PassiveListener, AcceptsTheAllowedAddress) {
+  asio::io_context io;
+  PortCursor cursor(kRange);
+  auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"});
+  ASSERT_TRUE(listener);
+  EXPECT_GE(listener->port(), kRange.first);
+  EXPECT_LE(listener->port(), kRange.last);
+
+  run_coro(io, [&]() -> asio::awaitable<void> {
+    tcp::socket client(io);
+    client.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), listener->port()));
+    auto accepted = co_await listener->accept("127.0.0.1", 5s);
+    EXPECT_TRUE(accepted.has_value());
+    if (accepted) {
+      EXPECT_EQ(accepted->remote_endpoint().port(), client.local_endpoint().port());
+    }
+  });
+}
+
+TEST(PassiveListener, RefusesOtherAddressesAndKeepsWaiting) {
+  asio::io_context io;
+  PortCursor cursor(kRange);
+  auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"});
+  ASSERT_TRUE(listener);
+
+  run_coro(io, [&]() -> asio::awaitable<void> {
+    const tcp::endpoint target(asio::ip::make_address("127.0.0.1"), listener->port());
+    tcp::socket thief(io);
+    thief.open(tcp::v4());
+    thief.bind(tcp::endpoint(asio::ip::make_address("127.0.0.2"), 0));
+    thief.connect(target);
+    tcp::socket client(io);
+    client.open(tcp::v4());
+    client.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    client.connect(target);
+
+    auto accepted = co_await listener->accept("127.0.0.1", 5s);
+    EXPECT_TRUE(accepted.has_value());
+    if (accepted) {
+      EXPECT_EQ(accepted->remote_endpoint().port(), client.local_endpoint().port());
+    }
+
+    // The thief's connection was closed by the listener: it reads EOF.
+    char byte;
+    auto [ec, n] = co_await thief.async_read_some(asio::buffer(&byte, 1), net::use_tuple);
+    EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset) << ec.message();
+    EXPECT_EQ(n, 0u);
+  });
+}
+
+TEST(PassiveListener, EmptyAllowedAddressAcceptsAnyone) {
+  asio::io_context io;
+  PortCursor cursor(kRange);
+  auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"});
+  ASSERT_TRUE(listener);
+  run_coro(io, [&]() -> asio::awaitable<void> {
+    tcp::socket client(io);
+    client.open(tcp::v4());
+    client.bind(tcp::endpoint(asio::ip::make_address("127.0.0.2"), 0));
+    client.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), listener->port()));
+    auto accepted = co_await listener->accept("", 5s);
+    EXPECT_TRUE(accepted.has_value());
+  });
+}
+
+TEST(PassiveListener, TimesOutWithoutAConnection) {
+  asio::io_context io;
+  PortCursor cursor(kRange);
+  auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"});
+  ASSERT_TRUE(listener);
+  run_coro(io, [&]() -> asio::awaitable<void> {
+    const auto start = std::chrono::steady_clock::now();
+    auto accepted = co_await listener->accept("127.0.0.1", 200ms);
+    EXPECT_FALSE(accepted.has_value());
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 190ms);
+  });
+}
+
+TEST(PassiveListener, CloseEndsAWaitingAccept) {
+  asio::io_context io;
+  PortCursor cursor(kRange);
+  auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"});
+  ASSERT_TRUE(listener);
+  asio::steady_timer closer(io);
+  closer.expires_after(50ms);
+  closer.async_wait([&](std::error_code) { listener->close(); });
+  run_coro(io, [&]() -> asio::awaitable<void> {
+    auto accepted = co_await listener->accept("127.0.0.1", 10s);
+    EXPECT_FALSE(accepted.has_value());
+  });
+}
+
+TEST(PassiveListener, SkipsABusyPort) {
+  asio::io_context io;
+  const config::PortRange range{47140, 47141};
+  tcp::acceptor squatter(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), range.first));
+  PortCursor cursor(range);
+  auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"});
+  ASSERT_TRUE(listener);
+  EXPECT_EQ(listener->port(), range.last);
+}
+
+TEST(PassiveListener, ExhaustedRangeGivesNothing) {
+  asio::io_context io;
+  const config::PortRange range{47142, 47142};
+  tcp::acceptor squatter(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), range.first));
+  PortCursor cursor(range);
+  EXPECT_FALSE(PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"}));
+}
+
+TEST(PassiveListener, SamePortOnTwoAddresses) {
+  asio::io_context io;
+  // A port busy on the second address only must be skipped too.
+  const config::PortRange range{47143, 47144};
+  tcp::acceptor squatter(io, tcp::endpoint(asio::ip::make_address("127.0.0.3"), range.first));
+  PortCursor two(range);
+  auto listener = PassiveListener::open(io.get_executor(), two, {"127.0.0.1", "", "127.0.0.3"});
+  ASSERT_TRUE(listener);
+  EXPECT_EQ(listener->port(), range.last);
+
+  run_coro(io, [&]() -> asio::awaitable<void> {
+    for (const char* address : {"127.0.0.3", "127.0.0.1"}) {
+      tcp::socket client(io);
+      client.connect(tcp::endpoint(asio::ip::make_address(address), listener->port()));
+      auto accepted = co_await listener->accept("127.0.0.1", 5s);
+      EXPECT_TRUE(accepted.has_value()) << address;
+      if (accepted) {
+        EXPECT_EQ(accepted->local_endpoint().address().to_string(), address);
+      }
+    }
+  });
+}
+
+}  // namespace
+}  // namespace fleet::net
