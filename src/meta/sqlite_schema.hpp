@@ -1,0 +1,24 @@
+// The SQLite metadata schema and how a connection is set up for it. The schema
+// is versioned with PRAGMA user_version so later releases can migrate old
+// files in place instead of asking operators to rebuild them.
+#pragma once
+
+#include "meta/sqlite_db.hpp"
+
+namespace fleet::meta {
+
+// The schema version this build writes.
+int current_schema_version();
+
+// Per-connection settings: WAL journal (readers never block the writer, and a
+// commit survives the process dying), synchronous=NORMAL (no fsync per
+// commit; a power loss may drop the last commits but never corrupts the file),
+// foreign keys enforced, and a busy timeout so that an administrative command
+// touching the same file waits instead of failing.
+void configure_connection(Database& db);
+
+// Creates the schema in a new file or upgrades an older one, all in one
+// transaction. Throws std::runtime_error for a file written by a newer build.
+void migrate_schema(Database& db);
+
+}  // namespace fleet::meta

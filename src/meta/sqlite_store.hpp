@@ -1,0 +1,64 @@
+// MetaStore on an embedded SQLite file: the single-master engine. The tree is
+// stored as (parent, name) rows, so renaming a directory rewrites one row no
+// matter how large its subtree is; paths are resolved by walking from the root
+// one component at a time over the (parent, name) index.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "meta/sqlite_db.hpp"
+#include "meta/store.hpp"
+
+namespace fleet::meta {
+
+class SqliteStore final : public MetaStore {
+ public:
+  // Opens or creates `file` and brings its schema up to date.
+  explicit SqliteStore(const std::filesystem::path& file);
+
+  std::optional<Entry> lookup(std::string_view path) override;
+  std::vector<Entry> list_dir(std::string_view path) override;
+  Status make_dir(std::string_view path, std::string_view owner, std::int64_t mtime) override;
+  Status remove_dir(std::string_view path) override;
+  Status put_file(std::string_view path, std::uint64_t size, std::int64_t mtime, std::string_view owner,
+                  std::uint32_t crc32, std::string_view node) override;
+  Status remove_file(std::string_view path, Entry* removed) override;
+  Status rename(std::string_view from, std::string_view to, std::optional<Entry>* replaced) override;
+  Status set_mtime(std::string_view path, std::int64_t mtime) override;
+  Status add_copy(std::string_view path, std::string_view node) override;
+  std::vector<std::pair<std::string, std::uint64_t>> files_on_node(std::string_view node) override;
+
+  bool add_user(const UserRecord& user) override;
+  std::optional<UserRecord> get_user(std::string_view name) override;
+  std::vector<UserRecord> list_users() override;
+  bool delete_user(std::string_view name) override;
+  bool set_password(std::string_view name, std::string_view password_hash) override;
+
+  void record_transfer(const TransferRecord& t) override;
+  std::vector<TransferRecord> recent_transfers(std::size_t limit) override;
+
+ private:
+  using Parts = std::span<const std::string_view>;
+
+  // Resolves `parts` from the root into `out` (without its nodes). NotFound
+  // if a component is missing, NotDirectory if one before the last is a file.
+  Status walk(Parts parts, Entry& out);
+  // For operations that name an entry to create or replace: resolves the
+  // parent directory of the last component of `parts` (which must not be
+  // empty) and looks the last component up in it.
+  Status locate(Parts parts, Entry& parent, std::optional<Entry>& existing);
+  std::optional<Entry> child(std::int64_t parent_id, std::string_view name);
+  std::vector<std::string> nodes_of(std::int64_t entry_id);
+  void delete_entry(std::int64_t entry_id);
+
+  Database db_;
+};
+
+}  // namespace fleet::meta
