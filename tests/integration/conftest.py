@@ -18,8 +18,10 @@ def cluster(tmp_path_factory):
 
 @pytest.fixture
 def ftp(cluster):
-    """A logged-in ftplib session on the module's cluster, closed afterwards."""
+    """A logged-in ftplib session on the module's cluster in binary mode (as
+    clients set it first thing), closed afterwards."""
     session = cluster.ftp()
+    fleet.expect(session, "TYPE I", 200)
     yield session
     try:
         session.quit()

@@ -76,20 +76,26 @@ def port_is_free(port: int, host: str = MASTER_HOST) -> bool:
     return True
 
 
-def pick_base_port(nodes: int) -> int:
-    """A base port P whose whole plan P .. P+1000*(nodes+2) stays below 65000."""
-    span = 1000 * (nodes + 2)
-    for _ in range(500):
-        base = random.randint(10000, 20000)
-        candidate = range(base, base + span)
-        if candidate.stop >= 65000:
-            continue
+def pick_base_port(nodes: int) -> range:
+    """Reserves a span P .. P+1000*(nodes+2) for one cluster and returns it.
+
+    The span stays below the kernel's ephemeral ports (32768 and up), so no
+    client connection of the tests can hold a port the cluster wants."""
+    size = 1000 * (nodes + 2)
+    for _ in range(1000):
+        base = random.randint(10000, 32767 - size)
+        candidate = range(base, base + size)
         if any(candidate.start < r.stop and r.start < candidate.stop for r in _reserved_spans):
             continue
         if port_is_free(base) and port_is_free(base + 1):
             _reserved_spans.append(candidate)
-            return base
-    raise RuntimeError("no free base port found in 10000..20000")
+            return candidate
+    raise RuntimeError("no free port span found in 10000..32767")
+
+
+def release_span(span: range) -> None:
+    if span in _reserved_spans:
+        _reserved_spans.remove(span)
 
 
 # --------------------------------------------------------------------------
@@ -133,7 +139,8 @@ class Cluster:
         self.nodes = nodes
         self.epsv = epsv
         self.log_level = log_level or os.environ.get("FLEETFTP_LOG_LEVEL")
-        self.port = pick_base_port(nodes)
+        self.span = pick_base_port(nodes)
+        self.port = self.span.start
         self.log_path = self.state_dir.parent / f"{self.state_dir.name}-up.stderr.log"
         self.proc: subprocess.Popen | None = None
         self.user = "demo"
@@ -235,7 +242,9 @@ class Cluster:
         return rc
 
     def kill(self) -> None:
-        """Teardown: SIGKILL everything this cluster started, whatever state it is in."""
+        """Teardown: SIGKILL everything this cluster started, whatever state it
+        is in, and give its ports back."""
+        release_span(self.span)
         if self.proc is None:
             return
         with contextlib.suppress(ProcessLookupError, PermissionError):

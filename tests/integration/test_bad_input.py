@@ -125,10 +125,12 @@ def test_rnto_without_rnfr_is_503(ftp):
 
 def test_rnto_must_follow_rnfr_immediately(ftp):
     # RFC 959 4.1.3: RNFR "must be immediately followed by" RNTO.
-    expect(ftp, "RNFR /sample.txt", 350)
+    fleet.stor_bytes(ftp, "/rename-me.txt", b"r")
+    expect(ftp, "RNFR /rename-me.txt", 350)
     expect(ftp, "NOOP", 200)
     expect(ftp, "RNTO /renamed.txt", 503)
-    expect(ftp, "SIZE /sample.txt", 213)
+    expect(ftp, "SIZE /rename-me.txt", 213)
+    expect(ftp, "SIZE /renamed.txt", 550)
 
 
 def test_retr_missing_is_550(ftp):

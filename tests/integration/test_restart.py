@@ -14,6 +14,7 @@ from fleet import expect
 def snapshot(ftp, paths: list[str]) -> dict[str, tuple]:
     """path -> (SIZE, MDTM, sha256 of a download) for files."""
     result = {}
+    expect(ftp, "TYPE I", 200)      # SIZE counts the bytes of the current TYPE
     for path in paths:
         size = expect(ftp, f"SIZE {path}", 213).split()[1]
         mdtm = expect(ftp, f"MDTM {path}", 213).split()[1]
