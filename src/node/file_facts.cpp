@@ -1,0 +1,48 @@
+#include "node/file_facts.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <vector>
+
+#include "net/unique_fd.hpp"
+
+namespace fleet::node {
+
+namespace {
+std::error_code last_error() { return {errno, std::system_category()}; }
+}  // namespace
+
+std::error_code file_crc32(int fd, std::uint32_t& crc) {
+  std::vector<unsigned char> buffer(256 * 1024);
+  uLong value = ::crc32(0L, Z_NULL, 0);
+  off_t position = 0;
+  for (;;) {
+    const auto n = ::pread(fd, buffer.data(), buffer.size(), position);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return last_error();
+    }
+    if (n == 0) break;
+    value = ::crc32(value, buffer.data(), static_cast<uInt>(n));
+    position += n;
+  }
+  crc = static_cast<std::uint32_t>(value);
+  return {};
+}
+
+std::error_code read_file_facts(const std::filesystem::path& file, bool with_crc, FileFacts& facts) {
+  net::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return last_error();
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return last_error();
+  facts.size = static_cast<std::uint64_t>(st.st_size);
+  facts.mtime = st.st_mtim.tv_sec;
+  facts.crc32 = 0;
+  if (with_crc && S_ISREG(st.st_mode)) return file_crc32(fd.get(), facts.crc32);
+  return {};
+}
+
+}  // namespace fleet::node

@@ -1,0 +1,29 @@
+// NodeContext: what outlives any one link to the master — the settings, the
+// storage, the rotating passive port cursor, the disk thread (whole-file
+// reads and file operations, kept off the event loop) and the byte totals
+// the heartbeats report.
+#pragma once
+
+#include <asio.hpp>
+#include <cstdint>
+
+#include "config/node_config.hpp"
+#include "net/passive_listener.hpp"
+#include "node/storage.hpp"
+
+namespace fleet::node {
+
+struct NodeContext {
+  explicit NodeContext(config::NodeConfig settings)
+      : config(std::move(settings)), storage(config.root), ports(config.passive_ports) {}
+
+  config::NodeConfig config;
+  Storage storage;
+  net::PortCursor ports;
+  // One thread: file operations run in the order the master sent them.
+  asio::thread_pool disk{1};
+  std::uint64_t bytes_sent = 0;  // by finished transfers since the process started
+  std::uint64_t bytes_received = 0;
+};
+
+}  // namespace fleet::node

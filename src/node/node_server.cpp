@@ -1,0 +1,116 @@
+#include "node/node_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "cluster/link_connection.hpp"
+#include "net/dial.hpp"
+#include "net/use_tuple.hpp"
+#include "node/handshake.hpp"
+#include "node/node_context.hpp"
+#include "node/session.hpp"
+
+namespace fleet::node {
+
+namespace {
+
+constexpr std::chrono::seconds kDialTimeout{10};
+
+// Dials the master's link address; a host name is resolved first.
+asio::awaitable<std::error_code> dial_master(asio::ip::tcp::socket& socket, const config::NodeConfig& cfg) {
+  std::error_code ec;
+  std::string host = cfg.master_host;
+  asio::ip::make_address(host, ec);
+  if (ec) {
+    asio::ip::tcp::resolver resolver(socket.get_executor());
+    auto [resolve_error, results] =
+        co_await resolver.async_resolve(host, std::to_string(cfg.master_port), net::use_tuple);
+    if (resolve_error) co_return resolve_error;
+    if (results.empty()) co_return asio::error::host_not_found;
+    host = results.begin()->endpoint().address().to_string();
+  }
+  co_return co_await net::connect_from(socket, "", host, cfg.master_port, kDialTimeout);
+}
+
+std::string seconds_text(std::chrono::milliseconds d) {
+  return fmt::format("{:g} s", static_cast<double>(d.count()) / 1000.0);
+}
+
+}  // namespace
+
+struct NodeServer::Impl {
+  Impl(asio::io_context& io, config::NodeConfig config)
+      : context(std::make_shared<NodeContext>(std::move(config))), retry(io), executor(io.get_executor()) {}
+
+  std::shared_ptr<NodeContext> context;
+  asio::steady_timer retry;
+  asio::any_io_executor executor;
+  bool stopping = false;
+  asio::ip::tcp::socket* dialing = nullptr;            // while connecting
+  std::shared_ptr<cluster::LinkConnection> link;       // while handshaking or serving
+};
+
+NodeServer::NodeServer(asio::io_context& io, config::NodeConfig config)
+    : impl_(std::make_unique<Impl>(io, std::move(config))) {}
+
+NodeServer::~NodeServer() = default;
+
+asio::awaitable<void> NodeServer::run() {
+  auto& im = *impl_;
+  const auto& cfg = im.context->config;
+  const auto master = fmt::format("{}:{}", cfg.master_host, cfg.master_port);
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.root, ec);
+  if (ec) spdlog::error("cannot create the storage root {}: {}", cfg.root.string(), ec.message());
+  spdlog::info("node {} storing files in {}, data address {}, passive ports {}-{}", cfg.name, cfg.root.string(),
+               cfg.data_address, cfg.passive_ports.first, cfg.passive_ports.last);
+
+  bool was_unreachable = false;
+  while (!im.stopping) {
+    asio::ip::tcp::socket socket(im.executor);
+    im.dialing = &socket;
+    ec = co_await dial_master(socket, cfg);
+    im.dialing = nullptr;
+    if (im.stopping) break;
+
+    if (ec) {
+      // Said once per outage; the retries themselves are routine.
+      if (!was_unreachable) {
+        spdlog::warn("cannot reach the master at {}: {}; retrying every {}", master, ec.message(),
+                     seconds_text(cfg.reconnect_delay));
+      }
+      was_unreachable = true;
+    } else {
+      was_unreachable = false;
+      im.link = std::make_shared<cluster::LinkConnection>(std::move(socket));
+      const auto master_name = co_await authenticate_to_master(*im.link, cfg);
+      if (master_name && !im.stopping) {
+        spdlog::info("connected to master {}{} as {}", master,
+                     master_name->empty() ? std::string() : " (" + *master_name + ")", cfg.name);
+        auto session = std::make_shared<Session>(im.context, im.link);
+        const auto aborted = co_await session->serve();
+        if (!im.stopping) {
+          spdlog::warn("link to master lost{}, reconnecting in {}",
+                       aborted ? fmt::format(" ({} transfers and listeners aborted)", aborted) : std::string(),
+                       seconds_text(cfg.reconnect_delay));
+        }
+      }
+      im.link->close();
+      im.link.reset();
+    }
+    if (im.stopping) break;
+    im.retry.expires_after(cfg.reconnect_delay);
+    co_await im.retry.async_wait(net::use_tuple);
+  }
+  spdlog::info("node {} stopped", cfg.name);
+}
+
+void NodeServer::stop() {
+  auto& im = *impl_;
+  im.stopping = true;
+  im.retry.cancel();
+  std::error_code ec;
+  if (im.dialing) im.dialing->close(ec);
+  if (im.link) im.link->close();
+}
+
+}  // namespace fleet::node

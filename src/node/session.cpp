@@ -1,0 +1,330 @@
+#include "node/session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <functional>
+
+#include "net/use_tuple.hpp"
+#include "node/disk_work.hpp"
+#include "node/file_ops.hpp"
+#include "node/inventory.hpp"
+
+namespace fleet::node {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// accept_timeout_ms = 0: the listener waits until the ticket is used or aborted.
+constexpr std::chrono::milliseconds kNoAcceptLimit = std::chrono::hours(24 * 365);
+
+link::OpResult failure(std::string error) {
+  link::OpResult r;
+  r.set_ok(false);
+  r.set_error(std::move(error));
+  return r;
+}
+
+// Completion for background coroutines: a bug that throws is logged, and only
+// that piece of work is lost.
+auto log_failure(std::string what) {
+  return [what = std::move(what)](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      spdlog::error("{} failed: {}", what, ex.what());
+    }
+  };
+}
+
+const char* file_op_name(link::FileOpKind kind) {
+  switch (kind) {
+    case link::DELETE:
+      return "delete";
+    case link::RENAME:
+      return "rename";
+    case link::MKDIR:
+      return "mkdir";
+    case link::RMDIR:
+      return "rmdir";
+    case link::SET_MTIME:
+      return "set mtime of";
+    case link::STAT:
+      return "stat";
+    default:
+      return "file operation on";
+  }
+}
+
+}  // namespace
+
+Session::Session(std::shared_ptr<NodeContext> context, std::shared_ptr<cluster::LinkConnection> link)
+    : context_(std::move(context)), link_(std::move(link)), heartbeat_timer_(link_->executor()) {}
+
+asio::awaitable<std::size_t> Session::serve() {
+  auto self = shared_from_this();
+  send_disk_status();
+  // Background work holds `self` in the spawned function, so the session
+  // outlives everything it started.
+  asio::co_spawn(link_->executor(), [self] { return self->report_inventory(); }, log_failure("inventory report"));
+  asio::co_spawn(link_->executor(), [self] { return self->heartbeats(); }, log_failure("heartbeats"));
+
+  // Named, not written inside the co_await: GCC 12 destroys a lambda
+  // temporary in a co_await expression twice.
+  std::function<void(link::Envelope)> on_message = [self](link::Envelope env) { self->dispatch(std::move(env)); };
+  co_await link_->run(std::move(on_message));
+
+  heartbeat_timer_.cancel();
+  auto orphans = std::move(tickets_);
+  tickets_.clear();
+  for (auto& [id, ticket] : orphans) ticket->abort();
+  co_return orphans.size();
+}
+
+void Session::dispatch(link::Envelope env) {
+  const auto id = env.id();
+  try {
+    switch (env.body_case()) {
+      case link::Envelope::kOpenPassive:
+        return open_passive(id, env.open_passive());
+      case link::Envelope::kStartTransfer:
+        return start_transfer(id, env.start_transfer());
+      case link::Envelope::kAbortTransfer:
+        return abort_transfer(id, env.abort_transfer());
+      case link::Envelope::kFileOp:
+        return file_op(id, env.file_op());
+      default:
+        if (id != 0 && !env.is_reply()) {
+          reply(id, failure("this node does not support that request"));
+        } else {
+          spdlog::debug("ignoring an unexpected message from the master (kind {})", static_cast<int>(env.body_case()));
+        }
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("request {} from the master failed: {}", id, e.what());
+    if (id != 0) reply(id, failure(e.what()));
+  }
+}
+
+void Session::open_passive(std::uint64_t request_id, const link::OpenPassive& request) {
+  const auto ticket_id = request.ticket();
+  if (tickets_.contains(ticket_id)) {
+    return reply(request_id, failure("ticket " + std::to_string(ticket_id) + " is already in use on this node"));
+  }
+  const auto& cfg = context_->config;
+  auto listener = net::PassiveListener::open(link_->executor(), context_->ports, {cfg.data_address, cfg.public_address});
+  if (!listener) {
+    spdlog::warn("no free passive port in {}-{} for ticket {}", cfg.passive_ports.first, cfg.passive_ports.last,
+                 ticket_id);
+    return reply(request_id, failure("no free passive port on node " + cfg.name));
+  }
+  const auto timeout =
+      request.accept_timeout_ms() ? std::chrono::milliseconds(request.accept_timeout_ms()) : kNoAcceptLimit;
+  auto ticket = std::make_shared<Ticket>(link_->executor(), ticket_id);
+  ticket->deadline = Clock::now() + timeout;
+  ticket->accepting = true;
+  ticket->listener = std::move(listener);
+  tickets_[ticket_id] = ticket;
+
+  link::Envelope env;
+  auto* opened = env.mutable_passive_opened();
+  opened->set_ticket(ticket_id);
+  opened->set_port(ticket->listener->port());
+  link_->reply(request_id, std::move(env));
+  spdlog::debug("ticket {}: listening on port {} for {}", ticket_id, ticket->listener->port(),
+                request.allowed_ip().empty() ? std::string("anyone") : request.allowed_ip());
+
+  asio::co_spawn(
+      link_->executor(),
+      [self = shared_from_this(), ticket, allowed_ip = request.allowed_ip(), timeout] {
+        return self->accept_for(ticket, allowed_ip, timeout);
+      },
+      log_failure("passive accept for ticket " + std::to_string(ticket_id)));
+}
+
+asio::awaitable<void> Session::accept_for(std::shared_ptr<Ticket> ticket, std::string allowed_ip,
+                                          std::chrono::milliseconds timeout) {
+  auto socket = co_await ticket->listener->accept(allowed_ip, timeout);
+  const bool connected = socket.has_value();
+  ticket->accept_finished(std::move(socket));
+  // The client may connect before the master sends StartTransfer; the
+  // connection is kept for it until the ticket's deadline.
+  while (connected && !ticket->started && !ticket->aborted && Clock::now() < ticket->deadline)
+    co_await ticket->wait_for_change(ticket->deadline);
+  if (ticket->started || ticket->aborted) co_return;
+
+  spdlog::info("ticket {}: {} within {:g} s; dropped", ticket->id(),
+               connected ? "the master did not start a transfer" : "no data connection arrived",
+               std::chrono::duration<double>(timeout).count());
+  ticket->abort();
+  forget(ticket);
+}
+
+void Session::start_transfer(std::uint64_t request_id, const link::StartTransfer& request) {
+  const auto ticket_id = request.ticket();
+  auto it = tickets_.find(ticket_id);
+  if (it != tickets_.end() && it->second->started) {
+    return reply(request_id, failure("ticket " + std::to_string(ticket_id) + " is already running"));
+  }
+  std::shared_ptr<Ticket> ticket;
+  if (request.active_host().empty()) {
+    if (it == tickets_.end()) {
+      return reply(request_id, failure("no passive listener for ticket " + std::to_string(ticket_id) +
+                                       " (it timed out or was never opened)"));
+    }
+    ticket = it->second;
+  } else {
+    // Active mode replaces a passive listener the ticket may still have.
+    if (it != tickets_.end()) {
+      it->second->abort();
+      tickets_.erase(it);
+    }
+    ticket = std::make_shared<Ticket>(link_->executor(), ticket_id);
+    tickets_[ticket_id] = ticket;
+  }
+
+  auto prepared = prepare_transfer(context_->storage, request);
+  if (auto* refused = std::get_if<link::OpResult>(&prepared)) {
+    spdlog::warn("transfer {} {} refused: {}", ticket_id, transfer_verb(request), refused->error());
+    ticket->abort();
+    forget(ticket);
+    return reply(request_id, std::move(*refused));
+  }
+  ticket->started = true;
+  ticket->notify();
+  link::OpResult ok;
+  ok.set_ok(true);
+  reply(request_id, std::move(ok));
+  asio::co_spawn(
+      link_->executor(),
+      [self = shared_from_this(), ticket, p = std::get<PreparedTransfer>(std::move(prepared))]() mutable {
+        return self->transfer(ticket, std::move(p));
+      },
+      log_failure("transfer " + std::to_string(ticket_id)));
+}
+
+asio::awaitable<void> Session::transfer(std::shared_ptr<Ticket> ticket, PreparedTransfer prepared) {
+  const auto verb = transfer_verb(prepared.request);
+  const auto started = Clock::now();
+  TransferSetting setting{context_->config.data_address, context_->disk.get_executor()};
+
+  auto done = co_await run_transfer(*ticket, std::move(prepared), std::move(setting));
+  done.set_ticket(ticket->id());
+  done.set_bytes(ticket->bytes);
+  if (ticket->aborted) {
+    done.set_ok(false);
+    done.set_aborted(true);
+    done.set_error("transfer aborted");
+  }
+  (ticket->sending ? context_->bytes_sent : context_->bytes_received) += ticket->bytes;
+  forget(ticket);
+
+  const auto seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  const auto who = ticket->client.empty() ? std::string() : (ticket->sending ? " to " : " from ") + ticket->client;
+  if (done.ok()) {
+    spdlog::info("transfer {} {}{}: {} bytes in {:.2f} s", ticket->id(), verb, who, ticket->bytes, seconds);
+  } else if (done.aborted()) {
+    spdlog::info("transfer {} {}{} aborted after {} bytes", ticket->id(), verb, who, ticket->bytes);
+  } else {
+    spdlog::warn("transfer {} {}{} failed after {} bytes in {:.2f} s: {}", ticket->id(), verb, who, ticket->bytes,
+                 seconds, done.error());
+  }
+
+  link::Envelope env;
+  *env.mutable_transfer_done() = std::move(done);
+  link_->send(env);
+}
+
+void Session::abort_transfer(std::uint64_t request_id, const link::AbortTransfer& request) {
+  auto it = tickets_.find(request.ticket());
+  if (it != tickets_.end()) {
+    auto ticket = it->second;
+    ticket->abort();
+    // A running transfer forgets its ticket when it has sent TransferDone.
+    if (!ticket->started) tickets_.erase(it);
+    spdlog::debug("ticket {}: aborted by the master", request.ticket());
+  }
+  link::OpResult ok;
+  ok.set_ok(true);
+  reply(request_id, std::move(ok));
+}
+
+void Session::file_op(std::uint64_t request_id, const link::FileOp& request) {
+  auto run = [self = shared_from_this(), request_id, op = request]() -> asio::awaitable<void> {
+    auto apply = [storage = self->context_->storage, op] { return apply_file_op(storage, op); };
+    auto result = co_await run_on_disk(self->context_->disk.get_executor(), std::move(apply));
+    const auto target = op.kind() == link::RENAME ? op.path() + " to " + op.path2() : op.path();
+    if (result.ok()) {
+      spdlog::debug("{} {}: done", file_op_name(op.kind()), target);
+    } else if (result.not_found()) {
+      spdlog::info("{}", result.error());
+    } else {
+      spdlog::warn("{}", result.error());
+    }
+    self->reply(request_id, std::move(result));
+  };
+  asio::co_spawn(link_->executor(), std::move(run), log_failure("file operation"));
+}
+
+asio::awaitable<void> Session::report_inventory() {
+  auto scan = [storage = context_->storage] { return scan_inventory(storage); };
+  auto entries = co_await run_on_disk(context_->disk.get_executor(), std::move(scan));
+  const auto count = entries.size();
+  for (auto& chunk : inventory_chunks(std::move(entries))) {
+    link::Envelope env;
+    *env.mutable_inventory() = std::move(chunk);
+    link_->send(env);
+  }
+  spdlog::info("reported {} stored files to the master", count);
+}
+
+asio::awaitable<void> Session::heartbeats() {
+  for (int tick = 1; link_->is_open(); ++tick) {
+    heartbeat_timer_.expires_after(std::chrono::seconds(1));
+    co_await heartbeat_timer_.async_wait(net::use_tuple);
+    if (!link_->is_open()) break;
+
+    link::Envelope env;
+    auto* beat = env.mutable_heartbeat();
+    std::uint32_t active = 0;
+    std::uint64_t sent = context_->bytes_sent;
+    std::uint64_t received = context_->bytes_received;
+    for (const auto& [id, ticket] : tickets_) {
+      if (!ticket->started) continue;
+      ++active;
+      (ticket->sending ? sent : received) += ticket->bytes;
+    }
+    beat->set_active_transfers(active);
+    beat->set_bytes_sent(sent);
+    beat->set_bytes_received(received);
+    link_->send(env);
+    if (tick % 10 == 0) send_disk_status();
+  }
+}
+
+void Session::reply(std::uint64_t request_id, link::OpResult result) {
+  link::Envelope env;
+  *env.mutable_op_result() = std::move(result);
+  link_->reply(request_id, std::move(env));
+}
+
+void Session::send_disk_status() {
+  const auto space = context_->storage.space();
+  if (!space) {
+    spdlog::warn("cannot read the free space of {}", context_->storage.root().string());
+    return;
+  }
+  link::Envelope env;
+  env.mutable_disk_status()->set_free_bytes(space->free_bytes);
+  env.mutable_disk_status()->set_total_bytes(space->total_bytes);
+  link_->send(env);
+}
+
+void Session::forget(const std::shared_ptr<Ticket>& ticket) {
+  auto it = tickets_.find(ticket->id());
+  if (it != tickets_.end() && it->second == ticket) tickets_.erase(it);
+}
+
+}  // namespace fleet::node

@@ -1,0 +1,56 @@
+// Session: one authenticated link to the master. Reports disk space and the
+// inventory, sends heartbeats, and serves the master's requests (passive
+// listeners, transfers, file operations) until the link closes; then aborts
+// every listener and transfer it started, since they belong to that link.
+#pragma once
+
+#include <asio.hpp>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "cluster/link_connection.hpp"
+#include "link.pb.h"
+#include "node/node_context.hpp"
+#include "node/ticket.hpp"
+#include "node/transfer.hpp"
+
+namespace fleet::node {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(std::shared_ptr<NodeContext> context, std::shared_ptr<cluster::LinkConnection> link);
+
+  // Runs until the link closes; returns how many tickets (listeners and
+  // transfers) that aborted.
+  asio::awaitable<std::size_t> serve();
+
+  // Closes the link; serve() then winds everything down.
+  void close() { link_->close(); }
+
+ private:
+  void dispatch(link::Envelope env);
+  void open_passive(std::uint64_t request_id, const link::OpenPassive& request);
+  void start_transfer(std::uint64_t request_id, const link::StartTransfer& request);
+  void abort_transfer(std::uint64_t request_id, const link::AbortTransfer& request);
+  void file_op(std::uint64_t request_id, const link::FileOp& request);
+
+  asio::awaitable<void> accept_for(std::shared_ptr<Ticket> ticket, std::string allowed_ip,
+                                   std::chrono::milliseconds timeout);
+  asio::awaitable<void> transfer(std::shared_ptr<Ticket> ticket, PreparedTransfer prepared);
+  asio::awaitable<void> report_inventory();
+  asio::awaitable<void> heartbeats();
+
+  void reply(std::uint64_t request_id, link::OpResult result);
+  void send_disk_status();
+  void forget(const std::shared_ptr<Ticket>& ticket);
+
+  std::shared_ptr<NodeContext> context_;
+  std::shared_ptr<cluster::LinkConnection> link_;
+  std::map<std::uint64_t, std::shared_ptr<Ticket>> tickets_;
+  asio::steady_timer heartbeat_timer_;
+};
+
+}  // namespace fleet::node

@@ -1,0 +1,63 @@
+// Ticket: everything the node holds for one of the master's tickets — the
+// passive listener, the client's data connection, a connection to a peer node
+// and the progress of the transfer — kept together so that AbortTransfer or a
+// lost link can close all of it at once.
+#pragma once
+
+#include <asio.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "net/passive_listener.hpp"
+
+namespace fleet::node {
+
+class Ticket {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  Ticket(asio::any_io_executor ex, std::uint64_t id) : id_(id), wake_(ex) {}
+
+  std::uint64_t id() const { return id_; }
+  asio::any_io_executor executor() { return wake_.get_executor(); }
+
+  // Passive mode: the listener, and until when a connection (and then a
+  // StartTransfer) may arrive.
+  std::unique_ptr<net::PassiveListener> listener;
+  Clock::time_point deadline = Clock::time_point::max();
+  bool accepting = false;
+
+  std::optional<asio::ip::tcp::socket> data;  // the client's data connection
+  std::optional<asio::ip::tcp::socket> peer;  // RELAY_*: the other node
+  bool started = false;                       // a StartTransfer was accepted
+  bool aborted = false;                       // AbortTransfer or link loss
+  bool sending = true;                        // direction of `bytes` for the heartbeat totals
+  std::uint64_t bytes = 0;                    // moved on the data connection so far
+  std::string client;                         // the data connection's remote IP, for the log
+
+  // The passive accept has ended, with or without a connection.
+  void accept_finished(std::optional<asio::ip::tcp::socket> socket);
+
+  // Waits for the accept to end (or the ticket to be aborted); true when a
+  // data connection is there to use.
+  asio::awaitable<bool> wait_for_data();
+
+  // Waits until `until`, or until something about the ticket changes.
+  asio::awaitable<void> wait_for_change(Clock::time_point until);
+
+  // Closes the listener and every socket; everything waiting on the ticket
+  // wakes up and sees `aborted`.
+  void abort();
+
+  // Wakes whatever waits in wait_for_change().
+  void notify() { wake_.cancel(); }
+
+ private:
+  std::uint64_t id_;
+  asio::steady_timer wake_;
+};
+
+}  // namespace fleet::node

@@ -1,0 +1,151 @@
+#include "node/upload.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <string_view>
+#include <vector>
+
+#include "ftp/ascii.hpp"
+#include "net/use_tuple.hpp"
+#include "node/disk_work.hpp"
+#include "node/file_facts.hpp"
+
+namespace fleet::node {
+
+namespace {
+
+constexpr std::size_t kBuffer = 256 * 1024;
+
+std::error_code errno_code() { return {errno, std::system_category()}; }
+
+std::error_code write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const auto n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno_code();
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return {};
+}
+
+// What arrived, stored: the facts the master records for the file.
+void report_facts(int fd, std::uint32_t crc, link::TransferDone& done) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return;
+  done.set_file_size(static_cast<std::uint64_t>(st.st_size));
+  done.set_mtime(st.st_mtim.tv_sec);
+  done.set_crc32(crc);
+}
+
+// Resumed and appended uploads only streamed part of the file, so the CRC of
+// the whole file comes from reading it again, away from the event loop.
+asio::awaitable<void> report_whole_file(const std::filesystem::path& file, const TransferSetting& setting,
+                                        link::TransferDone& done) {
+  auto read = [file] {
+    FileFacts facts;
+    auto ec = read_file_facts(file, true, facts);
+    return std::pair{ec, facts};
+  };
+  auto [error, facts] = co_await run_on_disk(setting.disk, std::move(read));
+  if (error) co_return;
+  done.set_file_size(facts.size);
+  done.set_mtime(facts.mtime);
+  done.set_crc32(facts.crc32);
+}
+
+}  // namespace
+
+void discard_upload(PreparedTransfer& prepared) {
+  prepared.file.reset();
+  if (!prepared.temp_file.empty()) {
+    std::error_code ec;
+    std::filesystem::remove(prepared.temp_file, ec);
+    prepared.temp_file.clear();
+  }
+}
+
+asio::awaitable<void> receive_file(Ticket& ticket, PreparedTransfer& p, const TransferSetting& setting,
+                                   link::TransferDone& done) {
+  const auto& req = p.request;
+  const bool fresh = !p.temp_file.empty();
+  const int fd = p.file.get();
+  std::string error;
+
+  // REST + STOR: what followed the restart point is replaced by what arrives.
+  if (!fresh && !req.append() && req.offset() > 0) {
+    const auto offset = static_cast<off_t>(req.offset());
+    if (::ftruncate(fd, offset) != 0 || ::lseek(fd, offset, SEEK_SET) < 0)
+      error = "cannot resume " + req.path() + ": " + errno_code().message();
+  }
+
+  std::vector<char> buffer(kBuffer);
+  std::string decoded;  // reused for every chunk: no allocation per chunk
+  ftp::AsciiDecoder decoder;
+  uLong crc = ::crc32(0L, Z_NULL, 0);
+  auto store = [&](std::string_view chunk) {
+    if (fresh) crc = ::crc32(crc, reinterpret_cast<const Bytef*>(chunk.data()), static_cast<uInt>(chunk.size()));
+    if (auto ec = write_all(fd, chunk)) error = "cannot write " + req.path() + ": " + ec.message();
+  };
+
+  bool complete = false;
+  while (error.empty()) {
+    auto [ec, n] = co_await ticket.data->async_read_some(asio::buffer(buffer), net::use_tuple);
+    if (n > 0) {
+      ticket.bytes += n;
+      std::string_view chunk(buffer.data(), n);
+      if (req.ascii()) {
+        decoded.clear();
+        decoder.decode(chunk, decoded);
+        chunk = decoded;
+      }
+      store(chunk);
+    }
+    if (ec == asio::error::eof) {
+      complete = error.empty();
+      break;
+    }
+    if (ec) error = "data connection: " + ec.message();
+  }
+  if (complete && req.ascii()) {
+    decoded.clear();
+    decoder.finish(decoded);
+    if (!decoded.empty()) store(decoded);
+    complete = error.empty();
+  }
+  std::error_code ignored;
+  ticket.data->close(ignored);
+  if (ticket.aborted) complete = false;
+
+  // Durable before it takes the final name (and before the master records it).
+  if (complete && ::fdatasync(fd) != 0) {
+    error = "cannot flush " + req.path() + ": " + errno_code().message();
+    complete = false;
+  }
+
+  if (!fresh) {
+    p.file.reset();
+    co_await report_whole_file(p.final_file, setting, done);
+  } else if (complete || (req.keep_partial() && ticket.bytes > 0)) {
+    report_facts(fd, static_cast<std::uint32_t>(crc), done);
+    p.file.reset();
+    if (::rename(p.temp_file.c_str(), p.final_file.c_str()) != 0) {
+      error = "cannot rename the upload to " + req.path() + ": " + errno_code().message();
+      complete = false;
+      done.clear_file_size();
+      done.clear_mtime();
+      done.clear_crc32();
+      discard_upload(p);
+    }
+    p.temp_file.clear();
+  } else {
+    discard_upload(p);
+  }
+  done.set_ok(complete);
+  done.set_error(error);
+}
+
+}  // namespace fleet::node
