@@ -1,3 +1,4 @@
+#include "net/use_tuple.hpp"
 #include "cluster/link_connection.hpp"
 
 #include <spdlog/spdlog.h>
@@ -45,7 +46,7 @@ asio::awaitable<void> LinkConnection::write_loop() {
       batch += out_.front();
       out_.pop_front();
     }
-    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(batch), asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(batch), net::use_tuple);
     (void)n;
     if (ec) {
       close();
@@ -65,14 +66,14 @@ asio::awaitable<std::optional<link::Envelope>> LinkConnection::call(link::Envelo
   pending->timer->expires_after(timeout);
   pending_[id] = pending;
   send(env);
-  co_await pending->timer->async_wait(asio::as_tuple(asio::use_awaitable));
+  co_await pending->timer->async_wait(net::use_tuple);
   pending_.erase(id);
   co_return std::move(pending->reply);
 }
 
 asio::awaitable<std::optional<link::Envelope>> LinkConnection::read_one() {
   unsigned char header[4];
-  auto [ec, n] = co_await asio::async_read(socket_, asio::buffer(header), asio::as_tuple(asio::use_awaitable));
+  auto [ec, n] = co_await asio::async_read(socket_, asio::buffer(header), net::use_tuple);
   (void)n;
   if (ec) co_return std::nullopt;
   const std::uint32_t len = (std::uint32_t{header[0]} << 24) | (std::uint32_t{header[1]} << 16) |
@@ -82,7 +83,7 @@ asio::awaitable<std::optional<link::Envelope>> LinkConnection::read_one() {
     co_return std::nullopt;
   }
   std::string body(len, '\0');
-  auto [ec2, n2] = co_await asio::async_read(socket_, asio::buffer(body), asio::as_tuple(asio::use_awaitable));
+  auto [ec2, n2] = co_await asio::async_read(socket_, asio::buffer(body), net::use_tuple);
   (void)n2;
   if (ec2) co_return std::nullopt;
   link::Envelope env;

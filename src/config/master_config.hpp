@@ -39,6 +39,8 @@ struct MasterConfig {
   std::uint16_t link_port = 2122;                 // [link] port
   std::string link_key;                           // [link] key or key_file (required)
   std::chrono::milliseconds node_timeout{5000};   // [link] node_timeout_ms — silence after which a node is dead
+  std::string http_address = "127.0.0.1";         // [http] listen_address — /health and /metrics
+  std::uint16_t http_port = 0;                    // [http] port — 0 turns the endpoint off
   std::string log_level = "info";                 // [log] level
 
   std::filesystem::path database() const { return state_dir / "meta.sqlite"; }

@@ -70,7 +70,9 @@ bool apply_components(std::string_view path, std::vector<std::string_view>& part
 }  // namespace
 
 std::optional<std::string> resolve_path(std::string_view cwd, std::string_view arg) {
-  if (arg.find('\0') != std::string_view::npos) return std::nullopt;
+  // CR and LF could forge extra lines in listings and replies; NUL would cut
+  // the name short on a node's disk.
+  if (arg.find_first_of(std::string_view("\0\r\n", 3)) != std::string_view::npos) return std::nullopt;
   if (!is_valid_utf8(arg)) return std::nullopt;
 
   std::vector<std::string_view> parts;

@@ -14,7 +14,7 @@ inline constexpr std::size_t kMaxNameBytes = 255;
 
 // Resolves `arg` (absolute, or relative to `cwd`, which is already normalized)
 // to "/a/b" form: no trailing slash (except "/" itself), no "." or "..", no
-// empty components. Returns nullopt for a NUL byte, a component longer than
+// empty components. Returns nullopt for a NUL, CR or LF byte, a component longer than
 // kMaxNameBytes, a result longer than kMaxPathBytes, or invalid UTF-8.
 std::optional<std::string> resolve_path(std::string_view cwd, std::string_view arg);
 

@@ -75,6 +75,12 @@ TEST(ResolvePath, RejectsNul) {
   EXPECT_FALSE(resolve_path("/", "\0"s));
 }
 
+TEST(ResolvePath, RejectsLineBreaksThatCouldForgeListingLines) {
+  EXPECT_FALSE(resolve_path("/", "evil\r\n-rw-r--r-- 1 root root 0 Jan 01 00:00 fake"));
+  EXPECT_FALSE(resolve_path("/", "a\nb"));
+  EXPECT_FALSE(resolve_path("/", "a\rb"));
+}
+
 TEST(ResolvePath, ComponentLengthLimit) {
   const std::string max_name(kMaxNameBytes, 'n');
   EXPECT_EQ(resolved("/", max_name), "/" + max_name);

@@ -1,0 +1,53 @@
+// `fleetftp master` and `fleetftp node`: load the config, run one event loop
+// until SIGINT/SIGTERM.
+#include <asio.hpp>
+#include <csignal>
+#include <spdlog/spdlog.h>
+
+#include "cli/subcommands.hpp"
+#include "common/logging.hpp"
+#include "config/master_config.hpp"
+#include "config/node_config.hpp"
+#include "master/master_server.hpp"
+#include "node/node_server.hpp"
+
+namespace fleet::cli {
+
+int run_master(const std::string& config_file) {
+  auto config = config::load_master_config(config_file);
+  setup_logging(config.log_level, "master");
+  // Peers that vanish mid-write must give an error, not kill the process.
+  std::signal(SIGPIPE, SIG_IGN);
+  asio::io_context io(1);
+  master::MasterServer server(io, config);
+  server.start();
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](std::error_code, int sig) {
+    spdlog::info("signal {} received; stopping", sig);
+    server.stop();
+    io.stop();
+  });
+  io.run();
+  spdlog::info("master stopped");
+  return 0;
+}
+
+int run_node(const std::string& config_file) {
+  auto config = config::load_node_config(config_file);
+  setup_logging(config.log_level, "node " + config.name);
+  std::signal(SIGPIPE, SIG_IGN);
+  asio::io_context io(1);
+  node::NodeServer server(io, config);
+  asio::co_spawn(io, server.run(), asio::detached);
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](std::error_code, int sig) {
+    spdlog::info("signal {} received; stopping", sig);
+    server.stop();
+    io.stop();
+  });
+  io.run();
+  spdlog::info("node stopped");
+  return 0;
+}
+
+}  // namespace fleet::cli

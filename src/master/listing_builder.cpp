@@ -1,0 +1,54 @@
+#include "master/listing_builder.hpp"
+
+#include "ftp/path.hpp"
+
+namespace fleet::master {
+
+ftp::FileFacts facts_of(const meta::Entry& entry, std::string name) {
+  ftp::FileFacts f;
+  f.name = std::move(name);
+  f.is_dir = entry.is_dir;
+  f.size = entry.size;
+  f.mtime = entry.mtime;
+  f.owner = entry.owner.empty() ? "ftp" : entry.owner;
+  f.group = "ftp";
+  f.unique = static_cast<std::uint64_t>(entry.id);
+  // RFC 3659 §7.5.5: what this user may do (every logged-in user has full rights for now).
+  f.perm = entry.is_dir ? "flcdmpe" : "adfrw";
+  return f;
+}
+
+std::vector<std::string> listing_lines(meta::MetaStore& store, ListingFormat format, const std::string& path,
+                                       const meta::Entry& entry, std::int64_t now) {
+  std::vector<std::string> lines;
+  auto emit = [&](const meta::Entry& e, std::string name) {
+    switch (format) {
+      case ListingFormat::List: lines.push_back(ftp::format_list_line(facts_of(e, std::move(name)), now)); break;
+      case ListingFormat::Nlst: lines.push_back(std::move(name)); break;
+      case ListingFormat::Mlsd: lines.push_back(ftp::format_mlsx_line(facts_of(e, std::move(name)))); break;
+    }
+  };
+  if (!entry.is_dir) {
+    emit(entry, format == ListingFormat::List ? entry.name : path);
+    return lines;
+  }
+  if (format == ListingFormat::Mlsd) emit(entry, ".");
+  auto children = store.list_dir(path);
+  lines.reserve(lines.size() + children.size());
+  for (const auto& child : children) emit(child, child.name);
+  return lines;
+}
+
+std::string join_crlf(const std::vector<std::string>& lines) {
+  std::size_t total = 0;
+  for (const auto& l : lines) total += l.size() + 2;
+  std::string out;
+  out.reserve(total);
+  for (const auto& l : lines) {
+    out += l;
+    out += "\r\n";
+  }
+  return out;
+}
+
+}  // namespace fleet::master

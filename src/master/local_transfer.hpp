@@ -1,0 +1,64 @@
+// LocalTransfer: a data transfer the master carries itself — a listing sent
+// from the master's own listener or dialled to the client, or the EPSV relay
+// (client <-> node through the master with splice, for IPv6 clients and
+// EPSV ALL). Ends by calling `done` exactly once; abort() ends it early.
+#pragma once
+
+#include <asio.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ftp/hostport.hpp"
+#include "master/transfer_outcome.hpp"
+#include "net/passive_listener.hpp"
+
+namespace fleet::master {
+
+// How the client's end of the data connection is made.
+struct ClientEnd {
+  std::shared_ptr<net::PassiveListener> listener;  // passive: accept here...
+  std::string allowed_ip;                          // ...only from this address
+  std::optional<ftp::HostPort> dial;               // active: dial this
+  std::string local_ip;                            // the master's address to dial from
+  std::chrono::milliseconds timeout{30000};
+};
+
+class LocalTransfer : public std::enable_shared_from_this<LocalTransfer> {
+ public:
+  using Done = std::function<void(TransferOutcome)>;
+  enum class Mode { SendBytes, RelayFromNode, RelayToNode };
+
+  // `bytes_out` counts what the master writes on data connections.
+  LocalTransfer(asio::any_io_executor ex, Mode mode, ClientEnd client, std::uint64_t& bytes_out, Done done);
+
+  void set_payload(std::string payload) { payload_ = std::move(payload); }
+  void set_node_end(std::string host, std::uint16_t port) {
+    node_host_ = std::move(host);
+    node_port_ = port;
+  }
+  void start();
+  void abort();
+
+ private:
+  asio::awaitable<void> run();
+  asio::awaitable<bool> connect_client();
+  void finish(TransferOutcome outcome);
+
+  asio::any_io_executor ex_;
+  Mode mode_;
+  ClientEnd client_end_;
+  std::uint64_t& bytes_out_;
+  Done done_;
+  std::string payload_;
+  std::string node_host_;
+  std::uint16_t node_port_ = 0;
+  asio::ip::tcp::socket client_;
+  asio::ip::tcp::socket node_;
+  bool aborted_ = false;
+};
+
+}  // namespace fleet::master

@@ -1,0 +1,774 @@
+// Session: the data path (DESIGN §2, "How a data transfer finds its node").
+//
+// PORT/EPRT remember where the client listens; the node chosen for the
+// command then dials it. PASV/EPSV open a listener at once, on the node
+// predicted for what comes next (PRET says it outright; otherwise the last
+// file named by SIZE/MDTM/MLST, or any node for an upload), or on the master
+// for listings. When the command arrives and the listening node is the wrong
+// one, the bytes go node-to-node (RELAY_FROM_PEER / RELAY_TO_PEER) — never
+// through the master. Only the EPSV relay policy puts the master on the path.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <ctime>
+
+#include "ftp/path.hpp"
+#include "master/listing_builder.hpp"
+#include "master/session.hpp"
+
+namespace fleet::master {
+
+namespace {
+constexpr auto kNodeCallTimeout = std::chrono::seconds(10);
+
+bool same_address(const std::string& a, const std::string& b) {
+  std::error_code ea, eb;
+  auto x = asio::ip::make_address(a, ea);
+  auto y = asio::ip::make_address(b, eb);
+  if (ea || eb) return false;
+  if (x.is_v6() && x.to_v6().is_v4_mapped()) x = asio::ip::make_address_v4(asio::ip::v4_mapped, x.to_v6());
+  if (y.is_v6() && y.to_v6().is_v4_mapped()) y = asio::ip::make_address_v4(asio::ip::v4_mapped, y.to_v6());
+  return x == y;
+}
+
+bool holds(const meta::Entry& e, const std::string& node) {
+  return std::find(e.nodes.begin(), e.nodes.end(), node) != e.nodes.end();
+}
+
+// LIST/NLST take ls-style options before the path ("LIST -la dir"); they
+// change nothing here, so they are skipped.
+std::string strip_list_options(std::string arg) {
+  while (!arg.empty() && arg[0] == '-') {
+    const auto space = arg.find(' ');
+    arg = space == std::string::npos ? "" : arg.substr(space + 1);
+  }
+  return arg;
+}
+}  // namespace
+
+// ---------------------------------------------------------------- setup
+
+void Session::release_data_setup() {
+  if (auto* np = std::get_if<NodePassive>(&data_)) {
+    if (auto* info = env_.nodes.find(np->node)) {
+      link::Envelope env;
+      env.mutable_abort_transfer()->set_ticket(np->ticket);
+      info->link->send(env);
+    }
+  } else if (auto* mp = std::get_if<MasterPassive>(&data_)) {
+    mp->listener->close();
+  }
+  data_ = NoData{};
+}
+
+bool Session::accept_active_target(const ftp::HostPort& hp, const char* verb) {
+  // Bounce-attack protection (DESIGN §4): only the client's own address, and
+  // never a privileged port.
+  if (!same_address(hp.host, client_.ip)) {
+    reply(500, std::string(verb) + " to an address other than yours is not allowed.");
+    return false;
+  }
+  if (hp.port < 1024) {
+    reply(500, std::string(verb) + " to a port below 1024 is not allowed.");
+    return false;
+  }
+  return true;
+}
+
+asio::awaitable<void> Session::cmd_port(const ftp::Command& c) {
+  if (epsv_all_) {
+    reply(503, "EPSV ALL is in effect; only EPSV may be used.");
+    co_return;
+  }
+  auto hp = ftp::parse_port_arg(c.arg);
+  if (!hp) {
+    reply(501, "Syntax error in PORT: expected h1,h2,h3,h4,p1,p2.");
+    co_return;
+  }
+  if (!accept_active_target(*hp, "PORT")) co_return;
+  release_data_setup();
+  data_ = ActiveTarget{*hp};
+  reply(200, "PORT command successful.");
+}
+
+asio::awaitable<void> Session::cmd_eprt(const ftp::Command& c) {
+  if (epsv_all_) {
+    reply(503, "EPSV ALL is in effect; only EPSV may be used.");
+    co_return;
+  }
+  auto hp = ftp::parse_eprt_arg(c.arg);
+  if (!hp) {
+    // RFC 2428 §2: an unknown protocol family gets 522 with the ones we take.
+    if (c.arg.size() > 2 && c.arg[1] != '1' && c.arg[1] != '2') reply(522, "Network protocol not supported, use (1,2)");
+    else reply(501, "Syntax error in EPRT: expected |1|a.b.c.d|port| or |2|ipv6|port|.");
+    co_return;
+  }
+  if (!accept_active_target(*hp, "EPRT")) co_return;
+  release_data_setup();
+  data_ = ActiveTarget{*hp};
+  reply(200, "EPRT command successful.");
+}
+
+asio::awaitable<void> Session::cmd_pret(const ftp::Command& c) {
+  auto inner = ftp::parse_command(c.arg);
+  if (!inner) {
+    reply(501, "Syntax: PRET <command> [<arguments>].");
+    co_return;
+  }
+  const auto& v = inner->verb;
+  if (v == "RETR") {
+    auto path = resolve(inner->arg);
+    auto entry = path ? env_.store.lookup(*path) : std::nullopt;
+    if (!entry || entry->is_dir) {
+      reply(550, inner->arg + ": No such file.");
+      co_return;
+    }
+  } else if (v == "STOR" || v == "APPE") {
+    auto path = resolve(inner->arg);
+    auto parent = path && *path != "/" ? env_.store.lookup(ftp::parent_path(*path)) : std::nullopt;
+    auto existing = path ? env_.store.lookup(*path) : std::nullopt;
+    if (!parent || !parent->is_dir || (existing && existing->is_dir)) {
+      reply(553, inner->arg + ": cannot create a file there.");
+      co_return;
+    }
+  } else if (v != "STOU" && v != "LIST" && v != "NLST" && v != "MLSD") {
+    reply(504, "PRET: " + v + " takes no data connection.");
+    co_return;
+  }
+  pret_ = *inner;
+  reply(200, "PRET " + v + " accepted; ready for PASV or EPSV.");
+}
+
+bool Session::pret_is_listing() const {
+  return pret_ && (pret_->verb == "LIST" || pret_->verb == "NLST" || pret_->verb == "MLSD");
+}
+
+std::optional<std::string> Session::predict_node() {
+  if (env_.nodes.online_count() == 0 || pret_is_listing()) return std::nullopt;
+  std::string file;
+  if (pret_) {
+    if (pret_->verb == "RETR" || pret_->verb == "APPE" || (pret_->verb == "STOR" && rest_ > 0)) {
+      if (auto p = resolve(pret_->arg)) file = *p;
+    }
+  } else {
+    file = predicted_path_;
+  }
+  if (!file.empty()) {
+    auto entry = env_.store.lookup(file);
+    if (entry && !entry->is_dir)
+      if (auto* n = env_.nodes.pick_holder(entry->nodes)) return n->name;
+  }
+  if (auto* n = env_.nodes.pick_for_upload()) return n->name;
+  return std::nullopt;
+}
+
+std::shared_ptr<net::PassiveListener> Session::open_master_listener() {
+  return net::PassiveListener::open(wake_.get_executor(), env_.passive_ports, {client_.local_ip});
+}
+
+asio::awaitable<std::optional<std::uint16_t>> Session::open_node_listener(const std::string& node,
+                                                                         std::uint64_t ticket,
+                                                                         const std::string& allowed_ip) {
+  auto* info = env_.nodes.find(node);
+  if (!info) co_return std::nullopt;
+  auto link = info->link;
+  link::Envelope env;
+  auto* op = env.mutable_open_passive();
+  op->set_ticket(ticket);
+  op->set_allowed_ip(allowed_ip);
+  op->set_accept_timeout_ms(static_cast<std::uint32_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(env_.config.data_timeout).count()));
+  auto r = co_await link->call(env, kNodeCallTimeout);
+  if (!r || !r->has_passive_opened()) {
+    spdlog::warn("node {}: could not open a passive listener: {}", node,
+                 r && r->has_op_result() ? r->op_result().error() : "no answer");
+    co_return std::nullopt;
+  }
+  co_return static_cast<std::uint16_t>(r->passive_opened().port());
+}
+
+asio::awaitable<bool> Session::open_passive(bool for_epsv, DataSetup& out) {
+  release_data_setup();
+  auto node = predict_node();
+  const bool listing = !node.has_value();
+  pret_.reset();
+  const bool relay =
+      for_epsv && !listing && env_.config.epsv != config::EpsvPolicy::NodePorts &&
+      (env_.config.epsv == config::EpsvPolicy::Relay || client_.ipv6 || epsv_all_);
+  if (for_epsv && !listing && !relay && env_.config.epsv == config::EpsvPolicy::Refuse) {
+    reply(502, "EPSV is not offered for IPv4 here (data goes directly to storage nodes); use PASV.");
+    co_return false;
+  }
+  if (listing || relay) {
+    auto listener = open_master_listener();
+    if (!listener) {
+      reply(425, "No free passive port on the master; try again later.");
+      co_return false;
+    }
+    out = MasterPassive{std::move(listener)};
+    co_return true;
+  }
+  const auto ticket = env_.nodes.new_ticket();
+  auto port = co_await open_node_listener(*node, ticket, client_.ip);
+  if (!port) {
+    reply(425, "Can't open a passive data connection right now; try again.");
+    co_return false;
+  }
+  out = NodePassive{*node, ticket, *port};
+  co_return true;
+}
+
+asio::awaitable<void> Session::cmd_pasv(const ftp::Command&) {
+  if (epsv_all_) {
+    reply(503, "EPSV ALL is in effect; only EPSV may be used.");
+    co_return;
+  }
+  DataSetup setup;
+  if (!co_await open_passive(false, setup)) co_return;
+  ftp::HostPort hp;
+  if (auto* np = std::get_if<NodePassive>(&setup)) {
+    auto* info = env_.nodes.find(np->node);
+    hp = {info ? info->data_address : std::string(), np->port};
+  } else {
+    auto& mp = std::get<MasterPassive>(setup);
+    hp = {env_.config.public_address.empty() ? client_.local_ip : env_.config.public_address, mp.listener->port()};
+  }
+  auto text = ftp::format_pasv_address(hp);
+  if (!text) {
+    data_ = std::move(setup);
+    release_data_setup();
+    reply(425, "PASV needs an IPv4 address; use EPSV.");
+    co_return;
+  }
+  data_ = std::move(setup);
+  reply(227, "Entering Passive Mode (" + *text + ").");
+}
+
+asio::awaitable<void> Session::cmd_epsv(const ftp::Command& c) {
+  std::string arg = c.arg;
+  std::transform(arg.begin(), arg.end(), arg.begin(), [](unsigned char ch) { return std::toupper(ch); });
+  if (arg == "ALL") {
+    epsv_all_ = true;
+    reply(200, "EPSV ALL accepted; only EPSV will be used.");
+    co_return;
+  }
+  if (!arg.empty() && arg != (client_.ipv6 ? "2" : "1")) {
+    reply(522, std::string("Network protocol not supported, use (") + (client_.ipv6 ? "2" : "1") + ")");
+    co_return;
+  }
+  DataSetup setup;
+  if (!co_await open_passive(true, setup)) co_return;
+  std::uint16_t port = 0;
+  if (auto* np = std::get_if<NodePassive>(&setup)) port = np->port;
+  else port = std::get<MasterPassive>(setup).listener->port();
+  data_ = std::move(setup);
+  reply(229, "Entering Extended Passive Mode " + ftp::format_epsv_port(port));
+}
+
+// ---------------------------------------------------------------- transfers
+
+void Session::watch_ticket(const std::string& node, std::uint64_t ticket) {
+  transfer_->tickets.emplace_back(node, ticket);
+  ++transfer_->pending;
+  env_.nodes.watch(ticket, node, [weak = weak_from_this(), ticket](TransferOutcome o) {
+    if (auto self = weak.lock()) self->on_done(ticket, std::move(o));
+  });
+}
+
+asio::awaitable<std::optional<std::string>> Session::start_on_node(const std::string& node,
+                                                                  link::StartTransfer start, bool client_facing,
+                                                                  bool stores_file) {
+  auto* info = env_.nodes.find(node);
+  if (!info) co_return "node " + node + " is offline";
+  auto link = info->link;
+  const auto ticket = start.ticket();
+  if (client_facing) transfer_->client_ticket = ticket;
+  if (stores_file) {
+    transfer_->store_ticket = ticket;
+    transfer_->node = node;
+  }
+  watch_ticket(node, ticket);
+  link::Envelope env;
+  *env.mutable_start_transfer() = std::move(start);
+  auto r = co_await link->call(env, kNodeCallTimeout);
+  if (!r || !r->has_op_result() || !r->op_result().ok()) {
+    std::string why = !r ? "node " + node + " did not answer" : r->op_result().error();
+    if (transfer_) {
+      env_.nodes.unwatch(ticket);
+      auto& ts = transfer_->tickets;
+      if (auto it = std::find(ts.begin(), ts.end(), std::make_pair(node, ticket)); it != ts.end()) {
+        ts.erase(it);
+        --transfer_->pending;
+      }
+    }
+    co_return why.empty() ? "the node refused the transfer" : why;
+  }
+  co_return std::nullopt;
+}
+
+void Session::on_done(std::uint64_t ticket, TransferOutcome o) {
+  if (!transfer_ || transfer_->pending == 0) return;
+  auto& t = *transfer_;
+  if (std::none_of(t.tickets.begin(), t.tickets.end(), [&](const auto& p) { return p.second == ticket; })) return;
+  if (ticket == t.store_ticket && o.ok) {
+    t.outcome.file_size = o.file_size;
+    t.outcome.crc32 = o.crc32;
+    t.outcome.mtime = o.mtime;
+    t.have_store_outcome = true;
+  }
+  if (ticket == t.client_ticket) t.outcome.bytes = o.bytes;
+  if (!o.ok) {
+    const bool first_failure = t.outcome.error.empty();
+    t.outcome.ok = false;
+    t.outcome.aborted |= o.aborted;
+    t.outcome.connect_failed |= o.connect_failed;
+    if (first_failure) t.outcome.error = o.error.empty() ? "transfer failed" : o.error;
+    // One side of a node-to-node transfer failed: stop the other side too.
+    if (first_failure && t.pending > 1 && !t.abort_requested) abort_transfer();
+  }
+  --t.pending;
+  wake();
+}
+
+void Session::abort_transfer() {
+  if (!transfer_) return;
+  transfer_->abort_requested = true;
+  for (const auto& [node, ticket] : transfer_->tickets) {
+    if (node.empty()) continue;
+    if (auto* info = env_.nodes.find(node)) {
+      link::Envelope env;
+      env.mutable_abort_transfer()->set_ticket(ticket);
+      info->link->send(env);
+    }
+  }
+  if (transfer_->local) transfer_->local->abort();
+}
+
+void Session::record(const Transfer& t, bool complete) {
+  if (t.op == Op::List || t.op == Op::Nlst || t.op == Op::Mlsd) return;
+  meta::TransferRecord r;
+  r.time = std::time(nullptr);
+  r.user = user_;
+  r.client_ip = client_.ip;
+  r.path = t.path;
+  r.direction = t.op == Op::Retr ? 'o' : 'i';
+  r.bytes = t.outcome.bytes;
+  r.crc32 = t.outcome.crc32;
+  r.complete = complete;
+  r.node = t.node;
+  r.duration_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t.started).count();
+  env_.store.record_transfer(r);
+  env_.xferlog.write(r, ascii_);
+}
+
+void Session::finish_transfer() {
+  Transfer t = std::move(*transfer_);
+  transfer_.reset();
+  auto& o = t.outcome;
+  const bool stores = t.op == Op::Stor || t.op == Op::Appe || t.op == Op::Stou;
+  if (o.ok && stores && !t.have_store_outcome) {
+    o.ok = false;
+    o.error = "the storage node did not confirm the file";
+  }
+  if (o.ok && stores) {
+    auto before = env_.store.lookup(t.path);
+    const auto st = env_.store.put_file(t.path, o.file_size, o.mtime, user_, o.crc32, t.node);
+    if (st != meta::Status::Ok) {
+      o.ok = false;
+      o.error = "the file was stored but its directory is gone";
+    } else if (before) {
+      // The new content lives on t.node only; older copies elsewhere are stale.
+      std::vector<std::string> stale;
+      for (const auto& n : before->nodes)
+        if (n != t.node) stale.push_back(n);
+      link::FileOp del;
+      del.set_kind(link::DELETE);
+      del.set_path(t.path);
+      file_op_everywhere(stale, del);
+    }
+  }
+  if (!o.ok && stores && (t.op == Op::Appe || t.offset > 0) && !t.node.empty()) {
+    // An append or resumed upload changed the file in place: what arrived
+    // stays, so the VFS takes the size and checksum now on the node's disk.
+    asio::co_spawn(
+        wake_.get_executor(),
+        [self = shared_from_this(), node = t.node, path = t.path]() -> asio::awaitable<void> {
+          auto* info = self->env_.nodes.find(node);
+          if (!info) co_return;
+          auto link = info->link;
+          link::Envelope env;
+          env.mutable_file_op()->set_kind(link::STAT);
+          env.mutable_file_op()->set_path(path);
+          auto r = co_await link->call(env, kNodeCallTimeout);
+          if (r && r->has_op_result() && r->op_result().ok())
+            self->env_.store.put_file(path, r->op_result().size(), r->op_result().mtime(), self->user_,
+                                      r->op_result().crc32(), node);
+        },
+        asio::detached);
+  }
+  record(t, o.ok);
+  if (o.ok) {
+    reply(226, "Transfer complete (" + std::to_string(o.bytes) + " bytes).");
+    return;
+  }
+  ++env_.stats.transfers_failed;
+  spdlog::info("transfer of {} for {} failed: {}", t.path.empty() ? "listing" : t.path, user_, o.error);
+  if (t.abort_requested || o.aborted) reply(426, "Connection closed; transfer aborted.");
+  else if (o.connect_failed) reply(425, "Can't open data connection: " + o.error);
+  else reply(426, "Connection closed; transfer aborted: " + o.error);
+}
+
+// ---------------------------------------------------------------- listings
+
+asio::awaitable<void> Session::cmd_list(const ftp::Command& c) {
+  const std::string arg = strip_list_options(c.arg);
+  auto path = resolve(arg.empty() ? "." : arg);
+  auto entry = path ? env_.store.lookup(*path) : std::nullopt;
+  if (!entry) {
+    reply(550, arg + ": No such file or directory.");
+    co_return;
+  }
+  co_await send_listing(Op::List, join_crlf(listing_lines(env_.store, ListingFormat::List, *path, *entry,
+                                                          std::time(nullptr))));
+}
+
+asio::awaitable<void> Session::cmd_nlst(const ftp::Command& c) {
+  const std::string arg = strip_list_options(c.arg);
+  auto path = resolve(arg.empty() ? "." : arg);
+  auto entry = path ? env_.store.lookup(*path) : std::nullopt;
+  if (!entry) {
+    reply(550, arg + ": No such file or directory.");
+    co_return;
+  }
+  co_await send_listing(Op::Nlst, join_crlf(listing_lines(env_.store, ListingFormat::Nlst, *path, *entry,
+                                                          std::time(nullptr))));
+}
+
+asio::awaitable<void> Session::cmd_mlsd(const ftp::Command& c) {
+  auto path = resolve(c.arg.empty() ? "." : c.arg);
+  auto entry = path ? env_.store.lookup(*path) : std::nullopt;
+  if (!entry) {
+    reply(550, c.arg + ": No such directory.");
+    co_return;
+  }
+  if (!entry->is_dir) {
+    reply(501, c.arg + ": not a directory (use MLST for a file).");
+    co_return;
+  }
+  co_await send_listing(Op::Mlsd, join_crlf(listing_lines(env_.store, ListingFormat::Mlsd, *path, *entry,
+                                                          std::time(nullptr))));
+}
+
+asio::awaitable<void> Session::send_listing(Op op, std::string payload) {
+  if (std::holds_alternative<NoData>(data_)) {
+    reply(425, "Use PORT, EPRT, PASV or EPSV first.");
+    co_return;
+  }
+  DataSetup setup = std::exchange(data_, NoData{});
+  transfer_.emplace();
+  transfer_->op = op;
+  transfer_->outcome.ok = true;
+  transfer_->started = std::chrono::steady_clock::now();
+  ++env_.stats.transfers_started;
+  if (auto* np = std::get_if<NodePassive>(&setup)) {
+    // The client connected to a node: hand the listing to it.
+    link::StartTransfer st;
+    st.set_ticket(np->ticket);
+    st.set_kind(link::SEND_BYTES);
+    st.set_payload(std::move(payload));
+    if (auto err = co_await start_on_node(np->node, std::move(st), true, false)) {
+      transfer_.reset();
+      reply(425, "Can't open data connection: " + *err);
+      co_return;
+    }
+  } else {
+    ClientEnd end;
+    end.allowed_ip = client_.ip;
+    end.local_ip = client_.local_ip;
+    end.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(env_.config.data_timeout);
+    if (auto* mp = std::get_if<MasterPassive>(&setup)) end.listener = mp->listener;
+    else end.dial = std::get<ActiveTarget>(setup).target;
+    const auto ticket = env_.nodes.new_ticket();
+    transfer_->tickets.emplace_back("", ticket);
+    transfer_->pending = 1;
+    transfer_->client_ticket = ticket;
+    transfer_->local = std::make_shared<LocalTransfer>(
+        wake_.get_executor(), LocalTransfer::Mode::SendBytes, std::move(end), env_.stats.data_bytes_out,
+        [weak = weak_from_this(), ticket](TransferOutcome o) {
+          if (auto self = weak.lock()) self->on_done(ticket, std::move(o));
+        });
+    transfer_->local->set_payload(std::move(payload));
+    transfer_->local->start();
+  }
+  reply(150, "Opening ASCII mode data connection for file list.");
+}
+
+// ---------------------------------------------------------------- files
+
+asio::awaitable<void> Session::cmd_retr(const ftp::Command& c) {
+  auto path = resolve_or_reply(c.arg);
+  if (!path) co_return;
+  co_await start_retr(*path);
+}
+
+asio::awaitable<void> Session::cmd_stor(const ftp::Command& c) {
+  auto path = resolve_or_reply(c.arg, 553);
+  if (!path) co_return;
+  co_await start_store(Op::Stor, *path);
+}
+
+asio::awaitable<void> Session::cmd_appe(const ftp::Command& c) {
+  auto path = resolve_or_reply(c.arg, 553);
+  if (!path) co_return;
+  co_await start_store(Op::Appe, *path);
+}
+
+asio::awaitable<void> Session::cmd_stou(const ftp::Command& c) {
+  // RFC 959: STOU takes no argument, but a name given is used as the stem.
+  const std::string stem = c.arg.empty() ? "file" : ftp::base_name(resolve(c.arg).value_or("/file"));
+  const auto t = static_cast<long long>(std::time(nullptr));
+  for (int i = 0; i < 1000; ++i) {
+    auto candidate = ftp::join_path(cwd_, stem + "." + std::to_string(t) + "." + std::to_string(i));
+    if (!env_.store.lookup(candidate)) {
+      co_await start_store(Op::Stou, candidate);
+      co_return;
+    }
+  }
+  reply(452, "Could not find a unique file name.");
+}
+
+// A ClientEnd for a transfer the master relays (EPSV relay policy).
+static ClientEnd relay_client_end(const std::shared_ptr<net::PassiveListener>& listener, const std::string& client_ip,
+                                  const std::string& local_ip, std::chrono::seconds timeout) {
+  ClientEnd end;
+  end.listener = listener;
+  end.allowed_ip = client_ip;
+  end.local_ip = local_ip;
+  end.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(timeout);
+  return end;
+}
+
+asio::awaitable<void> Session::start_retr(const std::string& path) {
+  auto entry = env_.store.lookup(path);
+  if (!entry || entry->is_dir) {
+    reply(550, path + ": No such file.");
+    co_return;
+  }
+  if (std::holds_alternative<NoData>(data_)) {
+    reply(425, "Use PORT, EPRT, PASV or EPSV first.");
+    co_return;
+  }
+  const std::uint64_t offset = std::exchange(rest_, 0);
+  if (offset > entry->size) {
+    reply(554, "Restart offset " + std::to_string(offset) + " is beyond the end of the file.");
+    co_return;
+  }
+  predicted_path_ = path;
+  DataSetup setup = std::exchange(data_, NoData{});
+  auto* source = env_.nodes.pick_holder(entry->nodes);
+  if (!source) {
+    data_ = std::move(setup);
+    release_data_setup();
+    reply(550, path + ": no storage node holding this file is online; try again later.");
+    co_return;
+  }
+  std::string source_name = source->name;
+  std::string source_addr = source->data_address;
+  transfer_.emplace();
+  transfer_->op = Op::Retr;
+  transfer_->path = path;
+  transfer_->offset = offset;
+  transfer_->node = source_name;
+  transfer_->outcome.ok = true;
+  transfer_->started = std::chrono::steady_clock::now();
+  ++env_.stats.transfers_started;
+
+  link::StartTransfer send;
+  send.set_kind(link::SEND_FILE);
+  send.set_path(path);
+  send.set_offset(offset);
+  send.set_ascii(ascii_);
+  std::optional<std::string> err;
+
+  if (auto* at = std::get_if<ActiveTarget>(&setup)) {
+    send.set_ticket(env_.nodes.new_ticket());
+    send.set_active_host(at->target.host);
+    send.set_active_port(at->target.port);
+    err = co_await start_on_node(source_name, std::move(send), true, false);
+  } else if (auto* np = std::get_if<NodePassive>(&setup); np && holds(*entry, np->node) && env_.nodes.find(np->node)) {
+    transfer_->node = np->node;
+    send.set_ticket(np->ticket);
+    err = co_await start_on_node(np->node, std::move(send), true, false);
+  } else {
+    // The client waits on a listener that is not on a holder of the file:
+    // the holder sends to the listening node (or, for the EPSV relay, to the
+    // master), which forwards to the client.
+    auto* mp = std::get_if<MasterPassive>(&setup);
+    auto* relay_node = np ? env_.nodes.find(np->node) : nullptr;
+    if (np && !relay_node) err = "node " + np->node + " went offline";
+    const std::string peer_ip = relay_node ? relay_node->data_address : client_.local_ip;
+    const auto source_ticket = env_.nodes.new_ticket();
+    std::optional<std::uint16_t> port;
+    if (!err) port = co_await open_node_listener(source_name, source_ticket, peer_ip);
+    if (!err && !port) err = "node " + source_name + " could not open a listener";
+    if (!err) {
+      send.set_ticket(source_ticket);
+      err = co_await start_on_node(source_name, std::move(send), false, false);
+    }
+    if (!err && np) {
+      link::StartTransfer relay;
+      relay.set_ticket(np->ticket);
+      relay.set_kind(link::RELAY_FROM_PEER);
+      relay.set_peer_host(source_addr);
+      relay.set_peer_port(*port);
+      err = co_await start_on_node(np->node, std::move(relay), true, false);
+    } else if (!err && mp) {
+      const auto ticket = env_.nodes.new_ticket();
+      transfer_->tickets.emplace_back("", ticket);
+      ++transfer_->pending;
+      transfer_->client_ticket = ticket;
+      transfer_->local = std::make_shared<LocalTransfer>(
+          wake_.get_executor(), LocalTransfer::Mode::RelayFromNode,
+          relay_client_end(mp->listener, client_.ip, client_.local_ip, env_.config.data_timeout),
+          env_.stats.data_bytes_out, [weak = weak_from_this(), ticket](TransferOutcome o) {
+            if (auto self = weak.lock()) self->on_done(ticket, std::move(o));
+          });
+      transfer_->local->set_node_end(source_addr, *port);
+      transfer_->local->start();
+    }
+  }
+  if (err) {
+    if (transfer_ && transfer_->pending > 0) {
+      abort_transfer();
+      transfer_->outcome.ok = false;
+      transfer_->outcome.error = *err;
+      co_return;  // finish_transfer() reports it once the other side confirms
+    }
+    transfer_.reset();
+    data_ = std::move(setup);
+    release_data_setup();
+    reply(550, path + ": " + *err);
+    co_return;
+  }
+  reply(150, std::string("Opening ") + (ascii_ ? "ASCII" : "BINARY") + " mode data connection for " + path + " (" +
+                 std::to_string(entry->size) + " bytes).");
+}
+
+asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
+  auto parent = path == "/" ? std::nullopt : env_.store.lookup(ftp::parent_path(path));
+  if (!parent || !parent->is_dir) {
+    reply(553, path + ": the directory does not exist.");
+    co_return;
+  }
+  auto existing = env_.store.lookup(path);
+  if (existing && existing->is_dir) {
+    reply(553, path + ": is a directory.");
+    co_return;
+  }
+  if (std::holds_alternative<NoData>(data_)) {
+    reply(425, "Use PORT, EPRT, PASV or EPSV first.");
+    co_return;
+  }
+  const std::uint64_t offset = op == Op::Appe ? 0 : std::exchange(rest_, 0);
+  if (offset > 0 && (!existing || offset > existing->size)) {
+    reply(554, "Restart offset " + std::to_string(offset) + " is beyond the end of the file.");
+    co_return;
+  }
+  const bool append = op == Op::Appe && existing;
+  // Appending or resuming writes into the existing file, so it goes to a holder.
+  const bool needs_holder = existing && (append || offset > 0);
+  DataSetup setup = std::exchange(data_, NoData{});
+  NodeInfo* target = nullptr;
+  if (auto* np = std::get_if<NodePassive>(&setup); np && (!needs_holder || holds(*existing, np->node)))
+    target = env_.nodes.find(np->node);
+  if (!target) target = needs_holder ? env_.nodes.pick_holder(existing->nodes) : env_.nodes.pick_for_upload();
+  if (!target) {
+    data_ = std::move(setup);
+    release_data_setup();
+    reply(needs_holder ? 550 : 451, needs_holder ? path + ": no storage node holding this file is online."
+                                                 : std::string("No storage node is online; try again later."));
+    co_return;
+  }
+  const std::string target_name = target->name;
+  const std::string target_addr = target->data_address;
+  transfer_.emplace();
+  transfer_->op = op;
+  transfer_->path = path;
+  transfer_->offset = offset;
+  transfer_->outcome.ok = true;
+  transfer_->started = std::chrono::steady_clock::now();
+  ++env_.stats.transfers_started;
+
+  link::StartTransfer recv;
+  recv.set_kind(link::RECV_FILE);
+  recv.set_path(path);
+  recv.set_offset(offset);
+  recv.set_append(append);
+  recv.set_ascii(ascii_);
+  std::optional<std::string> err;
+
+  auto* np = std::get_if<NodePassive>(&setup);
+  if (auto* at = std::get_if<ActiveTarget>(&setup)) {
+    recv.set_ticket(env_.nodes.new_ticket());
+    recv.set_active_host(at->target.host);
+    recv.set_active_port(at->target.port);
+    err = co_await start_on_node(target_name, std::move(recv), true, true);
+  } else if (np && np->node == target_name) {
+    recv.set_ticket(np->ticket);
+    err = co_await start_on_node(target_name, std::move(recv), true, true);
+  } else {
+    // The client sends to a listener that is not on the target node: the
+    // listening node (or the master, for the EPSV relay) forwards to it.
+    auto* mp = std::get_if<MasterPassive>(&setup);
+    auto* relay_node = np ? env_.nodes.find(np->node) : nullptr;
+    if (np && !relay_node) err = "node " + np->node + " went offline";
+    const std::string peer_ip = relay_node ? relay_node->data_address : client_.local_ip;
+    const auto target_ticket = env_.nodes.new_ticket();
+    std::optional<std::uint16_t> port;
+    if (!err) port = co_await open_node_listener(target_name, target_ticket, peer_ip);
+    if (!err && !port) err = "node " + target_name + " could not open a listener";
+    if (!err) {
+      recv.set_ticket(target_ticket);
+      err = co_await start_on_node(target_name, std::move(recv), false, true);
+    }
+    if (!err && np) {
+      link::StartTransfer relay;
+      relay.set_ticket(np->ticket);
+      relay.set_kind(link::RELAY_TO_PEER);
+      relay.set_peer_host(target_addr);
+      relay.set_peer_port(*port);
+      err = co_await start_on_node(np->node, std::move(relay), true, false);
+    } else if (!err && mp) {
+      const auto ticket = env_.nodes.new_ticket();
+      transfer_->tickets.emplace_back("", ticket);
+      ++transfer_->pending;
+      transfer_->client_ticket = ticket;
+      transfer_->local = std::make_shared<LocalTransfer>(
+          wake_.get_executor(), LocalTransfer::Mode::RelayToNode,
+          relay_client_end(mp->listener, client_.ip, client_.local_ip, env_.config.data_timeout),
+          env_.stats.data_bytes_out, [weak = weak_from_this(), ticket](TransferOutcome o) {
+            if (auto self = weak.lock()) self->on_done(ticket, std::move(o));
+          });
+      transfer_->local->set_node_end(target_addr, *port);
+      transfer_->local->start();
+    }
+  }
+  if (err) {
+    if (transfer_ && transfer_->pending > 0) {
+      abort_transfer();
+      transfer_->outcome.ok = false;
+      transfer_->outcome.error = *err;
+      co_return;
+    }
+    transfer_.reset();
+    data_ = std::move(setup);
+    release_data_setup();
+    reply(451, path + ": " + *err);
+    co_return;
+  }
+  if (op == Op::Stou) reply(150, "FILE: " + ftp::base_name(path));
+  else reply(150, "Ok to send data.");
+}
+
+}  // namespace fleet::master

@@ -1,0 +1,29 @@
+// SessionEnv: the shared services every FTP session of a master uses. Owned by
+// the MasterServer; sessions hold a reference. Everything runs on the master's
+// one event-loop thread except password hashing, which goes to `hash_pool`.
+#pragma once
+
+#include <asio.hpp>
+
+#include "auth/login_guard.hpp"
+#include "config/master_config.hpp"
+#include "master/node_registry.hpp"
+#include "master/stats.hpp"
+#include "master/transfer_log.hpp"
+#include "meta/store.hpp"
+#include "net/passive_listener.hpp"
+
+namespace fleet::master {
+
+struct SessionEnv {
+  const config::MasterConfig& config;
+  meta::MetaStore& store;
+  NodeRegistry& nodes;
+  MasterStats& stats;
+  auth::LoginGuard& guard;
+  asio::thread_pool& hash_pool;
+  net::PortCursor& passive_ports;  // the master's own passive range
+  TransferLog& xferlog;
+};
+
+}  // namespace fleet::master
