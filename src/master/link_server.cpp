@@ -111,7 +111,9 @@ asio::awaitable<void> LinkServer::serve(asio::ip::tcp::socket socket) {
   info.last_seen = std::chrono::steady_clock::now();
   registry_.attach(std::move(info));
   spdlog::info("node {} connected from {} (data address {})", name, link->remote_ip(), hello.data_address());
-  co_await link->run([this, name](link::Envelope env) { on_message(name, std::move(env)); });
+  // Named, not a temporary inside the co_await: GCC 12 destroys such temporaries twice.
+  std::function<void(link::Envelope)> handler = [this, name](link::Envelope env) { on_message(name, std::move(env)); };
+  co_await link->run(std::move(handler));
   registry_.detach(name, link.get(), "node " + name + " went offline");
   if (!stopping_) spdlog::warn("node {} disconnected", name);
 }
