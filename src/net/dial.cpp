@@ -30,8 +30,7 @@ asio::awaitable<std::error_code> connect_from(asio::ip::tcp::socket& socket, con
 
   asio::steady_timer timer(socket.get_executor());
   timer.expires_after(timeout);
-  auto outcome = co_await (socket.async_connect(remote, use_tuple) ||
-                           timer.async_wait(use_tuple));
+  auto outcome = co_await (socket.async_connect(remote, use_tuple) || timer.async_wait(use_tuple));
   if (outcome.index() == 1) {
     std::error_code ignored;
     socket.close(ignored);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "net/errno_code.hpp"
 #include "net/unique_fd.hpp"
 #include "net/use_tuple.hpp"
 
@@ -19,9 +20,9 @@ namespace {
 constexpr std::size_t kChunk = 1u << 20;
 constexpr int kCallsBeforeYield = 16;
 
-std::error_code last_error() { return {errno, std::system_category()}; }
-
-asio::awaitable<void> yield_to_others() { co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable); }
+asio::awaitable<void> yield_to_others() {
+  co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+}
 
 }  // namespace
 
@@ -49,7 +50,7 @@ asio::awaitable<std::error_code> async_sendfile(asio::ip::tcp::socket& out, int 
     }
     if (n == 0) co_return asio::error::eof;  // the file is shorter than promised
     if (errno == EINTR) continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK) co_return last_error();
+    if (errno != EAGAIN && errno != EWOULDBLOCK) co_return errno_code();
     calls = 0;
     std::tie(ec) = co_await out.async_wait(asio::socket_base::wait_write, use_tuple);
     if (ec) co_return ec;
@@ -65,7 +66,7 @@ asio::awaitable<std::error_code> async_splice(asio::ip::tcp::socket& from, asio:
   if (ec) co_return ec;
 
   int ends[2];
-  if (::pipe2(ends, O_NONBLOCK | O_CLOEXEC) != 0) co_return last_error();
+  if (::pipe2(ends, O_NONBLOCK | O_CLOEXEC) != 0) co_return errno_code();
   const UniqueFd pipe_read(ends[0]);
   const UniqueFd pipe_write(ends[1]);
   // A bigger pipe means fewer wakeups per byte; the default (64 KiB) still works.
@@ -91,7 +92,7 @@ asio::awaitable<std::error_code> async_splice(asio::ip::tcp::socket& from, asio:
         // With data in the pipe, EAGAIN may only mean the pipe is full.
         source_empty = pipe_was_empty;
       } else if (errno != EINTR) {
-        co_return last_error();
+        co_return errno_code();
       }
     }
 
@@ -108,7 +109,7 @@ asio::awaitable<std::error_code> async_splice(asio::ip::tcp::socket& from, asio:
       } else if (n < 0 && errno == EINTR) {
         continue;
       } else {
-        co_return n == 0 ? asio::error::broken_pipe : last_error();
+        co_return n == 0 ? asio::error::broken_pipe : errno_code();
       }
     }
 

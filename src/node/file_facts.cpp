@@ -7,13 +7,10 @@
 #include <cerrno>
 #include <vector>
 
+#include "net/errno_code.hpp"
 #include "net/unique_fd.hpp"
 
 namespace fleet::node {
-
-namespace {
-std::error_code last_error() { return {errno, std::system_category()}; }
-}  // namespace
 
 std::error_code file_crc32(int fd, std::uint32_t& crc) {
   std::vector<unsigned char> buffer(256 * 1024);
@@ -23,7 +20,7 @@ std::error_code file_crc32(int fd, std::uint32_t& crc) {
     const auto n = ::pread(fd, buffer.data(), buffer.size(), position);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return last_error();
+      return net::errno_code();
     }
     if (n == 0) break;
     value = ::crc32(value, buffer.data(), static_cast<uInt>(n));
@@ -34,10 +31,10 @@ std::error_code file_crc32(int fd, std::uint32_t& crc) {
 }
 
 std::error_code read_file_facts(const std::filesystem::path& file, bool with_crc, FileFacts& facts) {
-  net::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return last_error();
+  net::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!fd) return net::errno_code();
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return last_error();
+  if (::fstat(fd.get(), &st) != 0) return net::errno_code();
   facts.size = static_cast<std::uint64_t>(st.st_size);
   facts.mtime = st.st_mtim.tv_sec;
   facts.crc32 = 0;

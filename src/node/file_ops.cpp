@@ -7,7 +7,9 @@
 #include <cstring>
 #include <string>
 
+#include "net/errno_code.hpp"
 #include "node/file_facts.hpp"
+#include "node/op_result.hpp"
 
 namespace fleet::node {
 
@@ -15,28 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-link::OpResult ok() {
-  link::OpResult r;
-  r.set_ok(true);
-  return r;
-}
-
-link::OpResult failed(const std::string& what, const std::string& path, const std::error_code& ec) {
-  link::OpResult r;
-  r.set_ok(false);
-  r.set_not_found(ec == std::errc::no_such_file_or_directory);
-  r.set_error(what + " " + path + ": " + ec.message());
-  return r;
-}
-
 link::OpResult refused(const std::string& path, const std::string& why) {
-  link::OpResult r;
-  r.set_ok(false);
-  r.set_error("invalid path \"" + path + "\": " + why);
-  return r;
+  return op_error("invalid path \"" + path + "\": " + why);
 }
-
-std::error_code errno_code() { return {errno, std::system_category()}; }
 
 // True when `dir` holds no file at any depth (empty subdirectories are allowed:
 // the namespace may have removed them while this node held nothing there).
@@ -50,14 +33,16 @@ bool holds_no_files(const fs::path& dir, std::error_code& ec) {
 link::OpResult remove_dir(const fs::path& dir, const std::string& path) {
   std::error_code ec;
   const auto status = fs::symlink_status(dir, ec);
-  if (ec == std::errc::no_such_file_or_directory || status.type() == fs::file_type::not_found) return ok();
-  if (ec) return failed("rmdir", path, ec);
-  if (status.type() != fs::file_type::directory) return failed("rmdir", path, std::make_error_code(std::errc::not_a_directory));
+  if (ec == std::errc::no_such_file_or_directory || status.type() == fs::file_type::not_found) return op_ok();
+  if (ec) return op_error("rmdir", path, ec);
+  if (status.type() != fs::file_type::directory) {
+    return op_error("rmdir", path, std::make_error_code(std::errc::not_a_directory));
+  }
   if (!holds_no_files(dir, ec)) {
-    return failed("rmdir", path, ec ? ec : std::make_error_code(std::errc::directory_not_empty));
+    return op_error("rmdir", path, ec ? ec : std::make_error_code(std::errc::directory_not_empty));
   }
   fs::remove_all(dir, ec);
-  return ec ? failed("rmdir", path, ec) : ok();
+  return ec ? op_error("rmdir", path, ec) : op_ok();
 }
 
 link::OpResult set_mtime(const fs::path& file, const std::string& path, std::int64_t mtime) {
@@ -66,14 +51,14 @@ link::OpResult set_mtime(const fs::path& file, const std::string& path, std::int
   times[0].tv_nsec = UTIME_OMIT;
   times[1].tv_sec = static_cast<time_t>(mtime);
   times[1].tv_nsec = 0;
-  if (::utimensat(AT_FDCWD, file.c_str(), times, 0) != 0) return failed("set mtime of", path, errno_code());
-  return ok();
+  if (::utimensat(AT_FDCWD, file.c_str(), times, 0) != 0) return op_error("set mtime of", path, net::errno_code());
+  return op_ok();
 }
 
 link::OpResult stat_file(const fs::path& file, const std::string& path) {
   FileFacts facts;
-  if (auto ec = read_file_facts(file, true, facts)) return failed("stat", path, ec);
-  auto r = ok();
+  if (auto ec = read_file_facts(file, true, facts)) return op_error("stat", path, ec);
+  auto r = op_ok();
   r.set_size(facts.size);
   r.set_mtime(facts.mtime);
   r.set_crc32(facts.crc32);
@@ -92,23 +77,23 @@ link::OpResult apply_file_op(const Storage& storage, const link::FileOp& op) {
   switch (op.kind()) {
     case link::DELETE:
       if (is_root) return refused(op.path(), "cannot delete the root");
-      if (::unlink(file->c_str()) != 0) return failed("delete", op.path(), errno_code());
-      return ok();
+      if (::unlink(file->c_str()) != 0) return op_error("delete", op.path(), net::errno_code());
+      return op_ok();
 
     case link::RENAME: {
       const auto target = storage.resolve(op.path2(), why);
       if (!target) return refused(op.path2(), why);
       if (is_root || *target == storage.root()) return refused(op.path(), "cannot rename the root");
       fs::create_directories(target->parent_path(), ec);
-      if (ec) return failed("create directories for", op.path2(), ec);
-      if (::rename(file->c_str(), target->c_str()) != 0) return failed("rename", op.path(), errno_code());
-      return ok();
+      if (ec) return op_error("create directories for", op.path2(), ec);
+      if (::rename(file->c_str(), target->c_str()) != 0) return op_error("rename", op.path(), net::errno_code());
+      return op_ok();
     }
 
     case link::MKDIR:
       fs::create_directories(*file, ec);
       if (!ec && !fs::is_directory(*file, ec) && !ec) ec = std::make_error_code(std::errc::file_exists);
-      return ec ? failed("mkdir", op.path(), ec) : ok();
+      return ec ? op_error("mkdir", op.path(), ec) : op_ok();
 
     case link::RMDIR:
       if (is_root) return refused(op.path(), "cannot remove the root");
@@ -120,11 +105,8 @@ link::OpResult apply_file_op(const Storage& storage, const link::FileOp& op) {
     case link::STAT:
       return stat_file(*file, op.path());
 
-    default: {
-      link::OpResult r;
-      r.set_error("file operation " + std::to_string(op.kind()) + " is not supported by this node");
-      return r;
-    }
+    default:
+      return op_error("file operation " + std::to_string(op.kind()) + " is not supported by this node");
   }
 }
 

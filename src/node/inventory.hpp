@@ -19,7 +19,6 @@ std::vector<link::InventoryEntry> scan_inventory(const Storage& storage);
 
 // Splits entries into Inventory messages of at most `per_chunk` entries; the
 // last one has last=true. No entries still gives one (empty, last) chunk.
-std::vector<link::Inventory> inventory_chunks(std::vector<link::InventoryEntry> entries,
-                                              std::size_t per_chunk = 1000);
+std::vector<link::Inventory> inventory_chunks(std::vector<link::InventoryEntry> entries, std::size_t per_chunk = 1000);
 
 }  // namespace fleet::node

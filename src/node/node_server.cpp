@@ -41,12 +41,16 @@ struct NodeServer::Impl {
   Impl(asio::io_context& io, config::NodeConfig config)
       : context(std::make_shared<NodeContext>(std::move(config))), retry(io), executor(io.get_executor()) {}
 
+  // Disk work still running finishes (and posts its result) while the event
+  // loop still exists.
+  ~Impl() { context->disk.join(); }
+
   std::shared_ptr<NodeContext> context;
   asio::steady_timer retry;
   asio::any_io_executor executor;
   bool stopping = false;
-  asio::ip::tcp::socket* dialing = nullptr;            // while connecting
-  std::shared_ptr<cluster::LinkConnection> link;       // while handshaking or serving
+  asio::ip::tcp::socket* dialing = nullptr;       // while connecting
+  std::shared_ptr<cluster::LinkConnection> link;  // while handshaking or serving
 };
 
 NodeServer::NodeServer(asio::io_context& io, config::NodeConfig config)

@@ -9,6 +9,7 @@
 #include "node/disk_work.hpp"
 #include "node/file_ops.hpp"
 #include "node/inventory.hpp"
+#include "node/op_result.hpp"
 
 namespace fleet::node {
 
@@ -19,16 +20,9 @@ using Clock = std::chrono::steady_clock;
 // accept_timeout_ms = 0: the listener waits until the ticket is used or aborted.
 constexpr std::chrono::milliseconds kNoAcceptLimit = std::chrono::hours(24 * 365);
 
-link::OpResult failure(std::string error) {
-  link::OpResult r;
-  r.set_ok(false);
-  r.set_error(std::move(error));
-  return r;
-}
-
 // Completion for background coroutines: a bug that throws is logged, and only
 // that piece of work is lost.
-auto log_failure(std::string what) {
+auto log_op_error(std::string what) {
   return [what = std::move(what)](std::exception_ptr e) {
     if (!e) return;
     try {
@@ -68,8 +62,10 @@ asio::awaitable<std::size_t> Session::serve() {
   send_disk_status();
   // Background work holds `self` in the spawned function, so the session
   // outlives everything it started.
-  asio::co_spawn(link_->executor(), [self] { return self->report_inventory(); }, log_failure("inventory report"));
-  asio::co_spawn(link_->executor(), [self] { return self->heartbeats(); }, log_failure("heartbeats"));
+  asio::co_spawn(
+      link_->executor(), [self] { return self->report_inventory(); }, log_op_error("inventory report"));
+  asio::co_spawn(
+      link_->executor(), [self] { return self->heartbeats(); }, log_op_error("heartbeats"));
 
   // Named, not written inside the co_await: GCC 12 destroys a lambda
   // temporary in a co_await expression twice.
@@ -97,28 +93,30 @@ void Session::dispatch(link::Envelope env) {
         return file_op(id, env.file_op());
       default:
         if (id != 0 && !env.is_reply()) {
-          reply(id, failure("this node does not support that request"));
+          reply(id, op_error("this node does not support that request"));
         } else {
           spdlog::debug("ignoring an unexpected message from the master (kind {})", static_cast<int>(env.body_case()));
         }
     }
   } catch (const std::exception& e) {
     spdlog::error("request {} from the master failed: {}", id, e.what());
-    if (id != 0) reply(id, failure(e.what()));
+    if (id != 0) reply(id, op_error(e.what()));
   }
 }
 
 void Session::open_passive(std::uint64_t request_id, const link::OpenPassive& request) {
   const auto ticket_id = request.ticket();
   if (tickets_.contains(ticket_id)) {
-    return reply(request_id, failure("ticket " + std::to_string(ticket_id) + " is already in use on this node"));
+    return reply(request_id, op_error("ticket " + std::to_string(ticket_id) + " is already in use on this node"));
   }
   const auto& cfg = context_->config;
-  auto listener = net::PassiveListener::open(link_->executor(), context_->ports, {cfg.data_address, cfg.public_address});
+  // No data address configured: listen on every address.
+  const auto& own = cfg.data_address.empty() ? std::string("0.0.0.0") : cfg.data_address;
+  auto listener = net::PassiveListener::open(link_->executor(), context_->ports, {own, cfg.public_address});
   if (!listener) {
     spdlog::warn("no free passive port in {}-{} for ticket {}", cfg.passive_ports.first, cfg.passive_ports.last,
                  ticket_id);
-    return reply(request_id, failure("no free passive port on node " + cfg.name));
+    return reply(request_id, op_error("no free passive port on node " + cfg.name));
   }
   const auto timeout =
       request.accept_timeout_ms() ? std::chrono::milliseconds(request.accept_timeout_ms()) : kNoAcceptLimit;
@@ -141,7 +139,7 @@ void Session::open_passive(std::uint64_t request_id, const link::OpenPassive& re
       [self = shared_from_this(), ticket, allowed_ip = request.allowed_ip(), timeout] {
         return self->accept_for(ticket, allowed_ip, timeout);
       },
-      log_failure("passive accept for ticket " + std::to_string(ticket_id)));
+      log_op_error("passive accept for ticket " + std::to_string(ticket_id)));
 }
 
 asio::awaitable<void> Session::accept_for(std::shared_ptr<Ticket> ticket, std::string allowed_ip,
@@ -166,13 +164,13 @@ void Session::start_transfer(std::uint64_t request_id, const link::StartTransfer
   const auto ticket_id = request.ticket();
   auto it = tickets_.find(ticket_id);
   if (it != tickets_.end() && it->second->started) {
-    return reply(request_id, failure("ticket " + std::to_string(ticket_id) + " is already running"));
+    return reply(request_id, op_error("ticket " + std::to_string(ticket_id) + " is already running"));
   }
   std::shared_ptr<Ticket> ticket;
   if (request.active_host().empty()) {
     if (it == tickets_.end()) {
-      return reply(request_id, failure("no passive listener for ticket " + std::to_string(ticket_id) +
-                                       " (it timed out or was never opened)"));
+      return reply(request_id, op_error("no passive listener for ticket " + std::to_string(ticket_id) +
+                                        " (it timed out or was never opened)"));
     }
     ticket = it->second;
   } else {
@@ -194,15 +192,13 @@ void Session::start_transfer(std::uint64_t request_id, const link::StartTransfer
   }
   ticket->started = true;
   ticket->notify();
-  link::OpResult ok;
-  ok.set_ok(true);
-  reply(request_id, std::move(ok));
+  reply(request_id, op_ok());
   asio::co_spawn(
       link_->executor(),
       [self = shared_from_this(), ticket, p = std::get<PreparedTransfer>(std::move(prepared))]() mutable {
         return self->transfer(ticket, std::move(p));
       },
-      log_failure("transfer " + std::to_string(ticket_id)));
+      log_op_error("transfer " + std::to_string(ticket_id)));
 }
 
 asio::awaitable<void> Session::transfer(std::shared_ptr<Ticket> ticket, PreparedTransfer prepared) {
@@ -210,7 +206,17 @@ asio::awaitable<void> Session::transfer(std::shared_ptr<Ticket> ticket, Prepared
   const auto started = Clock::now();
   TransferSetting setting{context_->config.data_address, context_->disk.get_executor()};
 
-  auto done = co_await run_transfer(*ticket, std::move(prepared), std::move(setting));
+  link::TransferDone done;
+  try {
+    done = co_await run_transfer(*ticket, std::move(prepared), std::move(setting));
+  } catch (const std::exception& e) {
+    // Still exactly one TransferDone, so the master's client gets its reply.
+    std::error_code ignored;
+    if (ticket->data) ticket->data->close(ignored);
+    if (ticket->peer) ticket->peer->close(ignored);
+    done.set_ok(false);
+    done.set_error(std::string("node error: ") + e.what());
+  }
   done.set_ticket(ticket->id());
   done.set_bytes(ticket->bytes);
   if (ticket->aborted) {
@@ -246,9 +252,7 @@ void Session::abort_transfer(std::uint64_t request_id, const link::AbortTransfer
     if (!ticket->started) tickets_.erase(it);
     spdlog::debug("ticket {}: aborted by the master", request.ticket());
   }
-  link::OpResult ok;
-  ok.set_ok(true);
-  reply(request_id, std::move(ok));
+  reply(request_id, op_ok());
 }
 
 void Session::file_op(std::uint64_t request_id, const link::FileOp& request) {
@@ -265,7 +269,7 @@ void Session::file_op(std::uint64_t request_id, const link::FileOp& request) {
     }
     self->reply(request_id, std::move(result));
   };
-  asio::co_spawn(link_->executor(), std::move(run), log_failure("file operation"));
+  asio::co_spawn(link_->executor(), std::move(run), log_op_error("file operation"));
 }
 
 asio::awaitable<void> Session::report_inventory() {

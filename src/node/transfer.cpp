@@ -10,8 +10,10 @@
 
 #include "ftp/ascii.hpp"
 #include "net/dial.hpp"
+#include "net/errno_code.hpp"
 #include "net/use_tuple.hpp"
 #include "net/zero_copy.hpp"
+#include "node/op_result.hpp"
 #include "node/upload.hpp"
 
 namespace fleet::node {
@@ -20,15 +22,7 @@ namespace {
 
 using asio::ip::tcp;
 
-link::OpResult refusal(std::string error, bool not_found = false) {
-  link::OpResult r;
-  r.set_ok(false);
-  r.set_not_found(not_found);
-  r.set_error(std::move(error));
-  return r;
-}
-
-std::error_code errno_code() { return {errno, std::system_category()}; }
+using net::errno_code;
 
 std::optional<std::uint16_t> port_of(std::uint32_t port) {
   if (port == 0 || port > 65535) return std::nullopt;
@@ -39,19 +33,17 @@ std::variant<PreparedTransfer, link::OpResult> prepare_send(const Storage& stora
   const auto& req = p.request;
   std::string why;
   const auto file = storage.resolve(req.path(), why);
-  if (!file) return refusal("invalid path \"" + req.path() + "\": " + why);
-  p.file.reset(::open(file->c_str(), O_RDONLY | O_CLOEXEC));
-  if (!p.file) {
-    const auto ec = errno_code();
-    return refusal("cannot open " + req.path() + ": " + ec.message(), ec == std::errc::no_such_file_or_directory);
-  }
+  if (!file) return op_error("invalid path \"" + req.path() + "\": " + why);
+  // O_NONBLOCK: a FIFO someone left under the root must not hang the node.
+  p.file.reset(::open(file->c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!p.file) return op_error("cannot open", req.path(), errno_code());
   struct stat st {};
-  if (::fstat(p.file.get(), &st) != 0) return refusal("cannot stat " + req.path() + ": " + errno_code().message());
-  if (!S_ISREG(st.st_mode)) return refusal(req.path() + " is not a plain file");
+  if (::fstat(p.file.get(), &st) != 0) return op_error("cannot stat " + req.path() + ": " + errno_code().message());
+  if (!S_ISREG(st.st_mode)) return op_error(req.path() + " is not a plain file");
   p.file_size = static_cast<std::uint64_t>(st.st_size);
   if (req.offset() > p.file_size) {
-    return refusal(fmt::format("restart offset {} is beyond the end of {} ({} bytes)", req.offset(), req.path(),
-                               p.file_size));
+    return op_error(
+        fmt::format("restart offset {} is beyond the end of {} ({} bytes)", req.offset(), req.path(), p.file_size));
   }
   return p;
 }
@@ -60,15 +52,15 @@ std::variant<PreparedTransfer, link::OpResult> prepare_receive(const Storage& st
   const auto& req = p.request;
   std::string why;
   const auto file = storage.resolve(req.path(), why);
-  if (!file) return refusal("invalid path \"" + req.path() + "\": " + why);
-  if (*file == storage.root()) return refusal("cannot store a file as the root directory");
+  if (!file) return op_error("invalid path \"" + req.path() + "\": " + why);
+  if (*file == storage.root()) return op_error("cannot store a file as the root directory");
   p.final_file = *file;
 
   // The namespace may have the directory while this disk does not yet.
   std::error_code ec;
   std::filesystem::create_directories(file->parent_path(), ec);
-  if (ec) return refusal("cannot create the directory for " + req.path() + ": " + ec.message());
-  if (std::filesystem::is_directory(*file, ec)) return refusal(req.path() + " is a directory");
+  if (ec) return op_error("cannot create the directory for " + req.path() + ": " + ec.message());
+  if (std::filesystem::is_directory(*file, ec)) return op_error(req.path() + " is a directory");
 
   if (req.append()) {
     p.file.reset(::open(file->c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
@@ -76,10 +68,10 @@ std::variant<PreparedTransfer, link::OpResult> prepare_receive(const Storage& st
     p.file.reset(::open(file->c_str(), O_WRONLY | O_CLOEXEC));
     if (p.file) {
       struct stat st {};
-      if (::fstat(p.file.get(), &st) != 0) return refusal("cannot stat " + req.path() + ": " + errno_code().message());
+      if (::fstat(p.file.get(), &st) != 0) return op_error("cannot stat " + req.path() + ": " + errno_code().message());
       if (req.offset() > static_cast<std::uint64_t>(st.st_size)) {
-        return refusal(fmt::format("restart offset {} is beyond the end of {} ({} bytes)", req.offset(),
-                                   req.path(), st.st_size));
+        return op_error(
+            fmt::format("restart offset {} is beyond the end of {} ({} bytes)", req.offset(), req.path(), st.st_size));
       }
     }
   } else {
@@ -89,8 +81,7 @@ std::variant<PreparedTransfer, link::OpResult> prepare_receive(const Storage& st
   if (!p.file) {
     const auto open_error = errno_code();
     p.temp_file.clear();
-    return refusal("cannot open " + req.path() + " for writing: " + open_error.message(),
-                   open_error == std::errc::no_such_file_or_directory);
+    return op_error("cannot open for writing", req.path(), open_error);
   }
   return p;
 }
@@ -118,8 +109,8 @@ asio::awaitable<bool> connect_data(Ticket& ticket, const link::StartTransfer& re
     co_return false;
   }
   ticket.data.emplace(ticket.executor());
-  const auto ec = co_await net::connect_from(*ticket.data, setting.data_address, req.active_host(), *port,
-                                             setting.dial_timeout);
+  const auto ec =
+      co_await net::connect_from(*ticket.data, setting.data_address, req.active_host(), *port, setting.dial_timeout);
   if (ec || ticket.aborted) {
     done.set_error(ticket.aborted ? std::string("aborted")
                                   : fmt::format("cannot open the data connection to {}:{}: {}", req.active_host(),
@@ -174,12 +165,11 @@ asio::awaitable<std::error_code> send_bytes(Ticket& ticket, const std::string& p
 // Node-to-node: dials the peer node's listener (validated by prepare_transfer)
 // and copies between it and the client's data connection in the direction of
 // the kind.
-asio::awaitable<std::error_code> relay(Ticket& ticket, const link::StartTransfer& req,
-                                       const TransferSetting& setting, std::string& error) {
+asio::awaitable<std::error_code> relay(Ticket& ticket, const link::StartTransfer& req, const TransferSetting& setting,
+                                       std::string& error) {
   const auto port = static_cast<std::uint16_t>(req.peer_port());
   ticket.peer.emplace(ticket.executor());
-  auto ec = co_await net::connect_from(*ticket.peer, setting.data_address, req.peer_host(), port,
-                                       setting.dial_timeout);
+  auto ec = co_await net::connect_from(*ticket.peer, setting.data_address, req.peer_host(), port, setting.dial_timeout);
   if (ec) {
     error = fmt::format("cannot reach the peer node at {}:{}: {}", req.peer_host(), port, ec.message());
     co_return ec;
@@ -207,7 +197,8 @@ std::variant<PreparedTransfer, link::OpResult> prepare_transfer(const Storage& s
   PreparedTransfer p;
   p.request = request;
   const bool active = !request.active_host().empty();
-  if (active && !port_of(request.active_port())) return refusal(fmt::format("invalid data port {}", request.active_port()));
+  if (active && !port_of(request.active_port()))
+    return op_error(fmt::format("invalid data port {}", request.active_port()));
   switch (request.kind()) {
     case link::SEND_FILE:
       return prepare_send(storage, std::move(p));
@@ -217,10 +208,10 @@ std::variant<PreparedTransfer, link::OpResult> prepare_transfer(const Storage& s
       return p;
     case link::RELAY_FROM_PEER:
     case link::RELAY_TO_PEER:
-      if (request.peer_host().empty() || !port_of(request.peer_port())) return refusal("relay without a peer address");
+      if (request.peer_host().empty() || !port_of(request.peer_port())) return op_error("relay without a peer address");
       return p;
     default:
-      return refusal(fmt::format("transfer kind {} is not supported by this node", static_cast<int>(request.kind())));
+      return op_error(fmt::format("transfer kind {} is not supported by this node", static_cast<int>(request.kind())));
   }
 }
 

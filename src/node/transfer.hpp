@@ -20,16 +20,16 @@ namespace fleet::node {
 
 struct PreparedTransfer {
   link::StartTransfer request;
-  net::UniqueFd file;                   // SEND_FILE: to read; RECV_FILE: to write
-  std::uint64_t file_size = 0;          // SEND_FILE: size when opened
-  std::filesystem::path final_file;     // RECV_FILE: where the upload ends up
-  std::filesystem::path temp_file;      // RECV_FILE, new upload: written here first
+  net::UniqueFd file;                // SEND_FILE: to read; RECV_FILE: to write
+  std::uint64_t file_size = 0;       // SEND_FILE: size when opened
+  std::filesystem::path final_file;  // RECV_FILE: where the upload ends up
+  std::filesystem::path temp_file;   // RECV_FILE, new upload: written here first
 };
 
 // Node settings a transfer needs.
 struct TransferSetting {
-  std::string data_address;                     // dial clients and peers from here
-  asio::any_io_executor disk;                   // for whole-file checksums
+  std::string data_address;    // dial clients and peers from here
+  asio::any_io_executor disk;  // for whole-file checksums
   std::chrono::milliseconds dial_timeout{10000};
 };
 
@@ -43,8 +43,7 @@ std::variant<PreparedTransfer, link::OpResult> prepare_transfer(const Storage& s
 // passive accept) and runs the transfer to its end. Fills everything of the
 // TransferDone except `ticket`, `aborted` and `bytes` (the caller knows them
 // from the ticket). Never throws for I/O problems: they end up in `error`.
-asio::awaitable<link::TransferDone> run_transfer(Ticket& ticket, PreparedTransfer prepared,
-                                                 TransferSetting setting);
+asio::awaitable<link::TransferDone> run_transfer(Ticket& ticket, PreparedTransfer prepared, TransferSetting setting);
 
 // Operator words for a transfer kind ("RETR", "STOR", ...), for the log.
 std::string transfer_verb(const link::StartTransfer& request);

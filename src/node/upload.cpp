@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ftp/ascii.hpp"
+#include "net/errno_code.hpp"
 #include "net/use_tuple.hpp"
 #include "node/disk_work.hpp"
 #include "node/file_facts.hpp"
@@ -20,7 +21,7 @@ namespace {
 
 constexpr std::size_t kBuffer = 256 * 1024;
 
-std::error_code errno_code() { return {errno, std::system_category()}; }
+using net::errno_code;
 
 std::error_code write_all(int fd, std::string_view data) {
   while (!data.empty()) {

@@ -90,7 +90,8 @@ class FakeMaster {
   // From here on, requests can be sent and events are queued.
   void start() {
     asio::co_spawn(
-        io_, [this, l = link]() -> asio::awaitable<void> {
+        io_,
+        [this, l = link]() -> asio::awaitable<void> {
           std::function<void(link::Envelope)> queue = [this](link::Envelope env) {
             events_.push_back(std::move(env));
             wake_.cancel();

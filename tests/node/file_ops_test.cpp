@@ -92,9 +92,7 @@ TEST_F(FileOpsTest, RmdirRefusesADirectoryHoldingFiles) {
   EXPECT_TRUE(fs::exists(dir.path() / "d/sub/file"));
 }
 
-TEST_F(FileOpsTest, RmdirOfAMissingDirectoryIsOk) {
-  EXPECT_TRUE(run(op(link::RMDIR, "/never/made")).ok());
-}
+TEST_F(FileOpsTest, RmdirOfAMissingDirectoryIsOk) { EXPECT_TRUE(run(op(link::RMDIR, "/never/made")).ok()); }
 
 TEST_F(FileOpsTest, RmdirRefusesAFileAndTheRoot) {
   dir.write("f", "x");
@@ -138,9 +136,7 @@ TEST_F(FileOpsTest, InvalidPathsAreRefusedWithAReason) {
   }
 }
 
-TEST_F(FileOpsTest, UnknownKindIsRefused) {
-  EXPECT_FALSE(run(op(static_cast<link::FileOpKind>(99), "/x")).ok());
-}
+TEST_F(FileOpsTest, UnknownKindIsRefused) { EXPECT_FALSE(run(op(static_cast<link::FileOpKind>(99), "/x")).ok()); }
 
 }  // namespace
 }  // namespace fleet::node

@@ -364,7 +364,8 @@ TEST_F(NodeServerTest, AppendAndRestReportTheWholeFile) {
   root.write("f.txt", "hello ");
   run([&]() -> asio::awaitable<void> {
     co_await connect_node();
-    auto upload = [&](std::uint64_t ticket, link::StartTransfer st, std::string data) -> asio::awaitable<link::TransferDone> {
+    auto upload = [&](std::uint64_t ticket, link::StartTransfer st,
+                      std::string data) -> asio::awaitable<link::TransferDone> {
       const auto port = co_await open_passive(ticket);
       EXPECT_TRUE((co_await start(st)).ok());
       auto client = co_await connect_to_node(port);

@@ -15,15 +15,16 @@ TEST(StorageResolve, MapsAbsolutePathsBelowTheRoot) {
   EXPECT_EQ(storage.resolve("/pub/dir/file.iso", error), std::filesystem::path("/srv/node/pub/dir/file.iso"));
   EXPECT_EQ(storage.resolve("/...", error), std::filesystem::path("/srv/node/..."));
   EXPECT_EQ(storage.resolve("/.hidden", error), std::filesystem::path("/srv/node/.hidden"));
-  EXPECT_EQ(storage.resolve("/dir with space/ünïcode", error), std::filesystem::path("/srv/node/dir with space/ünïcode"));
+  EXPECT_EQ(storage.resolve("/dir with space/ünïcode", error),
+            std::filesystem::path("/srv/node/dir with space/ünïcode"));
 }
 
 TEST(StorageResolve, RefusesAnythingThatCouldEscapeOrIsMalformed) {
   Storage storage("/srv/node");
   const std::string nul_path("/a\0b", 4);
-  for (const std::string& bad : std::vector<std::string>{"", "a", "a/b", "../etc/passwd", "/..", "/../etc/passwd", "/a/../../b", "/a/..",
-                                "/.", "/a/./b", "//", "//etc", "/a//b", "/a/", "/a/b/", nul_path,
-                                "/d/.fleetftp-part.7.x", "/.fleetftp-part.1.y"}) {
+  for (const std::string& bad : std::vector<std::string>{
+           "", "a", "a/b", "../etc/passwd", "/..", "/../etc/passwd", "/a/../../b", "/a/..", "/.", "/a/./b", "//",
+           "//etc", "/a//b", "/a/", "/a/b/", nul_path, "/d/.fleetftp-part.7.x", "/.fleetftp-part.1.y"}) {
     std::string error;
     EXPECT_FALSE(storage.resolve(bad, error)) << "accepted: " << bad;
     EXPECT_FALSE(error.empty()) << bad;
