@@ -162,7 +162,7 @@ class Cluster:
             cmd += ["--log-level", self.log_level]
         return cmd
 
-    def start(self) -> "Cluster":
+    def start(self, timeout: float = START_TIMEOUT) -> "Cluster":
         assert self.proc is None or self.proc.poll() is not None, "already running"
         self.stdout_lines = []
         self.listed_users = []
@@ -180,12 +180,12 @@ class Cluster:
         lines: queue.Queue = queue.Queue()
         threading.Thread(target=self._read_stdout, args=(self.proc, lines), daemon=True).start()
 
-        deadline = time.monotonic() + START_TIMEOUT
+        deadline = time.monotonic() + timeout
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.kill()
-                raise AssertionError(f"no 'fleetftp is up' line within {START_TIMEOUT:.0f}s\n"
+                raise AssertionError(f"no 'fleetftp is up' line within {timeout:.0f}s\n"
                                      + self.describe())
             try:
                 line = lines.get(timeout=min(remaining, 0.5))

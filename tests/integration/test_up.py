@@ -109,7 +109,7 @@ def test_up_fails_cleanly_when_port_is_taken(tmp_path):
     with socket.create_server((fleet.MASTER_HOST, cluster.port)):
         try:
             with pytest.raises(AssertionError, match="ended"):
-                cluster.start()
+                cluster.start(timeout=10)
             assert cluster.proc.returncode != 0
         finally:
             cluster.kill()
