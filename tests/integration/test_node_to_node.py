@@ -78,3 +78,29 @@ def test_retr_through_node_lacking_the_file(cluster, ftp, placed, rest):
                                                     fleet.sha256_bytes(wanted_data[rest:]))
         # Node to node, not via the master.
         assert fleet.master_bytes_sent(ftp) - before < fleet.MIB
+
+
+def upload_onto(cluster, ftp, path: str, node: str) -> bytes:
+    """Uploads `path` (re-placing it) until it is held by `node` alone."""
+    for _ in range(MAX_UPLOADS):
+        data = os.urandom(300_000)
+        expect(ftp, f"PRET STOR {path}", 200)
+        fleet.stor_bytes(ftp, path, data)
+        if cluster.nodes_holding(path) == [node]:
+            return data
+    pytest.fail(f"{path} never landed on {node} alone")
+
+
+def test_appe_through_node_lacking_the_file(cluster, ftp, placed):
+    # Appending must append even when the data connection ends on a node
+    # that does not hold the file.
+    (node_a, _), (node_b, (path_b, _)) = list(placed.items())[:2]
+    original = upload_onto(cluster, ftp, "/appended.bin", node_a)
+    expect(ftp, "TYPE I", 200)
+    expect(ftp, f"SIZE {path_b}", 213)
+    address = fleet.pasv(ftp)
+    assert cluster.node_at(address[0]) == node_b, address
+    transfer = fleet.passive_upload(ftp, "APPE /appended.bin", address, b"-tail")
+    assert fleet.reply_code(transfer.final) == 226, transfer.final
+    assert fleet.retr_bytes(ftp, "/appended.bin") == original + b"-tail"
+    assert expect(ftp, "SIZE /appended.bin", 213).strip() == f"213 {len(original) + 5}"
