@@ -48,6 +48,22 @@ pid_t ChildProcesses::spawn(const std::string& label, const std::vector<std::str
   return pid;
 }
 
+std::string ChildProcesses::reap_exited() {
+  int status = 0;
+  pid_t pid;
+  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    for (auto& c : children_) {
+      if (c.pid != pid) continue;
+      c.running = false;
+      return c.label + " exited (" +
+             (WIFEXITED(status) ? "status " + std::to_string(WEXITSTATUS(status))
+                                : "signal " + std::to_string(WTERMSIG(status))) +
+             ")";
+    }
+  }
+  return "";
+}
+
 std::string ChildProcesses::wait_for_stop() {
   sigset_t set;
   sigemptyset(&set);
@@ -55,21 +71,10 @@ std::string ChildProcesses::wait_for_stop() {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGCHLD);
   while (true) {
+    if (auto exited = reap_exited(); !exited.empty()) return exited;
     int sig = 0;
     sigwait(&set, &sig);
     if (sig == SIGINT || sig == SIGTERM) return std::string("signal ") + (sig == SIGINT ? "SIGINT" : "SIGTERM");
-    int status = 0;
-    pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-      for (auto& c : children_) {
-        if (c.pid != pid) continue;
-        c.running = false;
-        return c.label + " exited (" +
-               (WIFEXITED(status) ? "status " + std::to_string(WEXITSTATUS(status))
-                                  : "signal " + std::to_string(WTERMSIG(status))) +
-               ")";
-      }
-    }
   }
 }
 

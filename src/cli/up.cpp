@@ -146,6 +146,11 @@ int run_up(const UpOptions& o) {
 
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (!cluster_ready(ports.http, o.nodes)) {
+    if (auto exited = children.reap_exited(); !exited.empty()) {
+      std::cerr << "fleetftp: " << exited << " before the cluster came up (see the log above); stopping\n";
+      children.stop_all();
+      return 1;
+    }
     if (std::chrono::steady_clock::now() > deadline) {
       std::cerr << "fleetftp: the cluster did not come up within 30 s (see the log above); stopping\n";
       children.stop_all();
@@ -160,7 +165,11 @@ int run_up(const UpOptions& o) {
   std::cout << "try: curl ftp://USER:PASSWORD@127.0.0.1:" << ports.ftp << "/   (Ctrl-C stops everything)"
             << std::endl;
 
-  const std::string why = children.wait_for_stop();
+  std::string why;
+  // A node that dies is a failure the cluster is built to survive: report it
+  // and keep serving. The master, or a signal, ends everything.
+  while ((why = children.wait_for_stop()).rfind("node ", 0) == 0)
+    std::cerr << "fleetftp up: " << why << "; the cluster goes on without it\n";
   std::cerr << "fleetftp up: " << why << "; stopping all processes\n";
   children.stop_all();
   return why.rfind("signal", 0) == 0 ? 0 : 1;

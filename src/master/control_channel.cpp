@@ -7,6 +7,10 @@ ControlChannel::ControlChannel(asio::ip::tcp::socket socket, std::size_t max_lin
     : socket_(std::move(socket)), max_line_(max_line), bytes_out_(bytes_out) {
   std::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  // Clients send ABOR as TCP urgent data (RFC 959 §4.1.3; Python's ftplib
+  // marks the whole "ABOR\r\n" urgent). Without OOBINLINE the kernel takes
+  // the last byte out of the stream and the line would never end.
+  socket_.set_option(asio::socket_base::out_of_band_inline(true), ec);
 }
 
 asio::awaitable<void> ControlChannel::read_loop(ControlInput input) {

@@ -162,7 +162,7 @@ asio::awaitable<void> Session::handle_line(std::string line, bool overlong) {
   }
   auto cmd = ftp::parse_command(line);
   if (!cmd) {
-    if (!line.empty()) reply(500, "Syntax error, command unrecognized.");
+    reply(500, "Syntax error, command unrecognized.");
     co_return;
   }
   const auto* spec = find_command(cmd->verb);

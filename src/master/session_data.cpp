@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 
 #include "ftp/path.hpp"
@@ -99,7 +100,9 @@ asio::awaitable<void> Session::cmd_eprt(const ftp::Command& c) {
   auto hp = ftp::parse_eprt_arg(c.arg);
   if (!hp) {
     // RFC 2428 §2: an unknown protocol family gets 522 with the ones we take.
-    if (c.arg.size() > 2 && c.arg[1] != '1' && c.arg[1] != '2') reply(522, "Network protocol not supported, use (1,2)");
+    const auto& a = c.arg;
+    const bool well_formed_family = a.size() >= 3 && a[2] == a[0] && std::isdigit(static_cast<unsigned char>(a[1]));
+    if (well_formed_family && a[1] != '1' && a[1] != '2') reply(522, "Network protocol not supported, use (1,2)");
     else reply(501, "Syntax error in EPRT: expected |1|a.b.c.d|port| or |2|ipv6|port|.");
     co_return;
   }
@@ -191,14 +194,15 @@ asio::awaitable<bool> Session::open_passive(bool for_epsv, DataSetup& out) {
   release_data_setup();
   auto node = predict_node();
   const bool listing = !node.has_value();
-  pret_.reset();
   const bool relay =
       for_epsv && !listing && env_.config.epsv != config::EpsvPolicy::NodePorts &&
       (env_.config.epsv == config::EpsvPolicy::Relay || client_.ipv6 || epsv_all_);
   if (for_epsv && !listing && !relay && env_.config.epsv == config::EpsvPolicy::Refuse) {
+    // PRET stays: clients (curl) follow a refused EPSV with PASV directly.
     reply(502, "EPSV is not offered for IPv4 here (data goes directly to storage nodes); use PASV.");
     co_return false;
   }
+  pret_.reset();
   if (listing || relay) {
     auto listener = open_master_listener();
     if (!listener) {
