@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "config/cluster_config.hpp"
 #include "config/port_range.hpp"
 
 namespace fleet::config {
@@ -42,6 +43,7 @@ struct MasterConfig {
   std::string http_address = "127.0.0.1";         // [http] listen_address — /health and /metrics
   std::uint16_t http_port = 0;                    // [http] port — 0 turns the endpoint off
   std::string log_level = "info";                 // [log] level
+  ClusterConfig cluster;                          // placement, replication, scrub
 
   std::filesystem::path database() const { return state_dir / "meta.sqlite"; }
   std::filesystem::path transfer_log() const { return state_dir / "xferlog"; }

@@ -35,6 +35,25 @@ class SqliteStore final : public MetaStore {
   Status add_copy(std::string_view path, std::string_view node) override;
   std::vector<std::pair<std::string, std::uint64_t>> files_on_node(std::string_view node) override;
 
+  std::optional<std::string> path_of(std::int64_t id) override;
+  Status set_replicas(std::string_view path, int replicas) override;
+  Status remove_copy(std::string_view path, std::string_view node) override;
+  std::vector<FileRef> under_replicated(const std::vector<std::string>& online, std::int64_t after_id,
+                                        std::size_t limit) override;
+  std::vector<FileRef> files_on_node_batch(std::string_view node, std::int64_t after_id, std::size_t limit) override;
+  std::vector<FileRef> files_batch(std::int64_t after_id, std::size_t limit) override;
+  std::vector<NodeUsage> node_usage() override;
+  void enqueue_node_op(std::string_view node, NodeOp::Kind kind, std::string_view path,
+                       std::string_view path2) override;
+  std::vector<NodeOp> node_ops(std::string_view node, std::size_t limit) override;
+  void ack_node_op(std::int64_t seq) override;
+  std::int64_t begin_inventory(std::string_view node) override;
+  ReconcileResult reconcile_batch(std::string_view node, std::int64_t generation,
+                                  const std::vector<InventoryItem>& items, UnknownFilePolicy policy) override;
+  std::vector<std::string> end_inventory(std::string_view node, std::int64_t generation) override;
+  void set_node_flag(std::string_view node, std::string_view flag, bool on) override;
+  bool node_flag(std::string_view node, std::string_view flag) override;
+
   bool add_user(const UserRecord& user) override;
   std::optional<UserRecord> get_user(std::string_view name) override;
   std::vector<UserRecord> list_users() override;

@@ -58,6 +58,51 @@ struct TransferRecord {
   std::int64_t duration_ms = 0;
 };
 
+// A file as the cluster's background jobs see it (replication, drain, scrub).
+struct FileRef {
+  std::int64_t id = 0;
+  std::string path;
+  std::uint64_t size = 0;
+  std::uint32_t crc32 = 0;
+  bool has_crc = false;
+  int replicas = 1;                // wanted number of copies
+  std::vector<std::string> nodes;  // nodes holding a copy
+};
+
+// A change a node missed while it was away, replayed when it returns.
+struct NodeOp {
+  enum class Kind { Delete, Rename, RemoveDir };
+  std::int64_t seq = 0;
+  std::string node;
+  Kind kind = Kind::Delete;
+  std::string path;
+  std::string path2;               // Rename: the new name
+};
+
+// One file a returning node reports (its inventory).
+struct InventoryItem {
+  std::string path;
+  std::uint64_t size = 0;
+  std::int64_t mtime = 0;
+};
+
+// What to do with a reported file the VFS does not know.
+enum class UnknownFilePolicy { Adopt, Quarantine };
+
+struct ReconcileResult {
+  std::size_t known = 0;        // matched a VFS file: the copy is (still) recorded
+  std::size_t adopted = 0;      // unknown, added to the VFS (parents created)
+  std::vector<std::string> quarantine;  // unknown (policy Quarantine) or conflicting: move aside on the node
+  std::size_t conflicts = 0;    // size differs from the VFS, or the path is a VFS directory
+  std::size_t skipped = 0;      // a pending NodeOp names the path: the replay decides
+};
+
+struct NodeUsage {
+  std::string node;
+  std::uint64_t files = 0;
+  std::uint64_t bytes = 0;
+};
+
 class MetaStore {
  public:
   virtual ~MetaStore() = default;
@@ -84,6 +129,41 @@ class MetaStore {
   virtual Status add_copy(std::string_view path, std::string_view node) = 0;
   // Every file with a copy on `node`, as (path, size) — for reconciling a node.
   virtual std::vector<std::pair<std::string, std::uint64_t>> files_on_node(std::string_view node) = 0;
+
+  // --- cluster bookkeeping ---
+  virtual std::optional<std::string> path_of(std::int64_t id) = 0;
+  // The wanted number of copies of a file (put_file keeps the old value; new files get 1).
+  virtual Status set_replicas(std::string_view path, int replicas) = 0;
+  virtual Status remove_copy(std::string_view path, std::string_view node) = 0;
+  // Files, in id order after `after_id`, with fewer copies on `online` nodes
+  // than their replica target (at most `limit`), for re-replication.
+  virtual std::vector<FileRef> under_replicated(const std::vector<std::string>& online, std::int64_t after_id,
+                                                std::size_t limit) = 0;
+  // Files with a copy on `node`, in id order after `after_id` (drain, rebalance).
+  virtual std::vector<FileRef> files_on_node_batch(std::string_view node, std::int64_t after_id,
+                                                   std::size_t limit) = 0;
+  // Every file, in id order after `after_id` (scrub).
+  virtual std::vector<FileRef> files_batch(std::int64_t after_id, std::size_t limit) = 0;
+  virtual std::vector<NodeUsage> node_usage() = 0;
+
+  // Changes for nodes that are offline, kept until the node confirms them.
+  virtual void enqueue_node_op(std::string_view node, NodeOp::Kind kind, std::string_view path,
+                               std::string_view path2) = 0;
+  virtual std::vector<NodeOp> node_ops(std::string_view node, std::size_t limit) = 0;
+  virtual void ack_node_op(std::int64_t seq) = 0;
+
+  // Inventory reconciliation of a (re)connecting node, in three steps:
+  // begin_inventory starts a generation; reconcile_batch (one transaction per
+  // call) marks every reported copy as seen in it; end_inventory forgets the
+  // copies on `node` that were not reported, returning their paths.
+  virtual std::int64_t begin_inventory(std::string_view node) = 0;
+  virtual ReconcileResult reconcile_batch(std::string_view node, std::int64_t generation,
+                                          const std::vector<InventoryItem>& items, UnknownFilePolicy policy) = 0;
+  virtual std::vector<std::string> end_inventory(std::string_view node, std::int64_t generation) = 0;
+
+  // Operator flags of a node that outlive restarts (e.g. "draining").
+  virtual void set_node_flag(std::string_view node, std::string_view flag, bool on) = 0;
+  virtual bool node_flag(std::string_view node, std::string_view flag) = 0;
 
   // --- users ---
   virtual bool add_user(const UserRecord& user) = 0;  // false if the name is taken
