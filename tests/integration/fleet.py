@@ -46,6 +46,12 @@ _MASTER_PID = re.compile(r"^master pid (?P<pid>\d+)\b")
 _NODE_PID = re.compile(r"^node (?P<name>n\d+) pid (?P<pid>\d+)\b")
 _MASTER_BYTES = re.compile(r"data bytes sent by master:\s*(\d+)")
 _EPSV_REPLY = re.compile(r"\((?P<d>[!-~])(?P=d)(?P=d)(?P<port>\d+)(?P=d)\)")
+_NODES_LIST_LINE = re.compile(
+    r"^(?P<name>\S+) (?P<state>online|syncing|draining|offline) free=(?P<free>\d+) "
+    r"total=(?P<total>\d+) active=(?P<active>\d+) files=(?P<files>\d+) "
+    r"heartbeat=(?P<heartbeat>\d+(?:\.\d+)?)s ago$")
+_COPIES_HEAD = re.compile(r"^211-Copies of (?P<path>.+) \(wanted (?P<wanted>\d+)\):$")
+_COPIES_LINE = re.compile(r"^ (?P<node>\S+) (?P<state>online|offline)$")
 
 
 def fleet_bin() -> str:
@@ -134,10 +140,13 @@ class Cluster:
     live: list["Cluster"] = []
 
     def __init__(self, state_dir: Path, nodes: int = 2, epsv: str | None = None,
-                 log_level: str | None = None):
+                 log_level: str | None = None, extra_config: str | None = None):
         self.state_dir = Path(state_dir)
         self.nodes = nodes
         self.epsv = epsv
+        # TOML appended to the generated master.toml (`up --extra-config`).
+        self.extra_config = extra_config
+        self.extra_config_path = self.state_dir.parent / f"{self.state_dir.name}-extra.toml"
         self.log_level = log_level or os.environ.get("FLEETFTP_LOG_LEVEL")
         self.span = pick_base_port(nodes)
         self.port = self.span.start
@@ -150,6 +159,9 @@ class Cluster:
         self.stdout_lines: list[str] = []
         self.master_pid: int | None = None
         self.node_pids: dict[str, int] = {}
+        # Nodes started by hand after `up` lost them (start_node); `up` does
+        # not know them, so the cluster stops them itself.
+        self.own_nodes: dict[str, subprocess.Popen] = {}
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -160,10 +172,19 @@ class Cluster:
             cmd += ["--epsv", self.epsv]
         if self.log_level:
             cmd += ["--log-level", self.log_level]
+        if self.extra_config is not None:
+            cmd += ["--extra-config", str(self.extra_config_path)]
         return cmd
 
-    def start(self, timeout: float = START_TIMEOUT) -> "Cluster":
+    def start(self, timeout: float = START_TIMEOUT, until: str = "up") -> "Cluster":
+        """Starts `up` and returns once it printed "fleetftp is up" (until="up"),
+        or once it printed the pids of the master and every node
+        (until="spawned"): for tests that must act before every node is
+        online; they log in with credentials set by add_user()."""
+        assert until in ("up", "spawned"), until
         assert self.proc is None or self.proc.poll() is not None, "already running"
+        if self.extra_config is not None:
+            self.extra_config_path.write_text(self.extra_config)
         self.stdout_lines = []
         self.listed_users = []
         self.master_pid = None
@@ -199,6 +220,8 @@ class Cluster:
             if line.startswith("fleetftp is up:"):
                 self._parse_up_line(line)
                 return self
+            if until == "spawned" and self.master_pid and len(self.node_pids) == self.nodes:
+                return self
 
     def _read_stdout(self, proc: subprocess.Popen, lines: queue.Queue) -> None:
         # Keeps draining stdout for the whole life of the process so that a
@@ -231,6 +254,7 @@ class Cluster:
     def stop(self, sig: int = signal.SIGTERM) -> int:
         """Asks `up` to stop and returns its exit code; children must be gone too."""
         assert self.proc is not None
+        self._kill_own_nodes()
         self.proc.send_signal(sig)
         try:
             rc = self.proc.wait(timeout=STOP_TIMEOUT)
@@ -245,6 +269,7 @@ class Cluster:
         """Teardown: SIGKILL everything this cluster started, whatever state it
         is in, and give its ports back."""
         release_span(self.span)
+        self._kill_own_nodes()
         if self.proc is None:
             return
         with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -258,6 +283,14 @@ class Cluster:
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=STOP_TIMEOUT)
         self._forget()
+
+    def _kill_own_nodes(self) -> None:
+        for proc in self.own_nodes.values():
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=STOP_TIMEOUT)
+        self.own_nodes.clear()
 
     def _forget(self) -> None:
         if self in Cluster.live:
@@ -352,10 +385,123 @@ class Cluster:
                     + urllib.parse.quote(self.password, safe="") + "@")
         return f"ftp://{auth}{MASTER_HOST}:{self.port}/{urllib.parse.quote(path.lstrip('/'))}"
 
-    def run_cli(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    def run_cli(self, *args: str, stdin: str | None = None,
+                timeout: float = 60) -> subprocess.CompletedProcess:
         """`fleetftp <args> --state-dir DIR`, e.g. run_cli("user", "list")."""
         return subprocess.run([fleet_bin(), *args, "--state-dir", str(self.state_dir)],
-                              input=stdin, capture_output=True, text=True, timeout=60)
+                              input=stdin, capture_output=True, text=True, timeout=timeout)
+
+    # -- single nodes --------------------------------------------------------
+
+    def kill_node(self, name: str) -> None:
+        """SIGKILL one node (as a crash or a pulled cable would end it) and
+        wait until the process is gone."""
+        pid = self.node_pids[name]
+        if name in self.own_nodes:
+            proc = self.own_nodes.pop(name)
+            proc.kill()
+            proc.wait(timeout=STOP_TIMEOUT)
+        else:
+            os.kill(pid, signal.SIGKILL)
+            assert wait_until(lambda: not pid_alive(pid), STOP_TIMEOUT), f"node {name} pid {pid} survived SIGKILL"
+
+    def start_node(self, name: str) -> subprocess.Popen:
+        """Starts node `name` again by hand on its generated config, as an
+        operator would after a crash. The cluster owns the process from then on."""
+        pid = self.node_pids.get(name)
+        assert name not in self.own_nodes and not (pid and pid_alive(pid)), f"node {name} still runs"
+        with open(self.log_path, "ab") as log:
+            log.write(f"\n===== node {name} started by hand\n".encode())
+            log.flush()
+            proc = subprocess.Popen([fleet_bin(), "node", "--config", str(self.node_config(name))],
+                                    stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                    start_new_session=True)
+        self.own_nodes[name] = proc
+        self.node_pids[name] = proc.pid
+        return proc
+
+    def node_config(self, name: str) -> Path:
+        return self.state_dir / "nodes" / f"{name}.toml"
+
+    def add_user(self, user: str, password: str) -> None:
+        """Creates a user before the first start (so `up` makes no demo user)
+        and logs in as it from then on."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        added = self.run_cli("user", "add", user, "--password-stdin", stdin=password + "\n")
+        assert added.returncode == 0, added
+        self.user, self.password = user, password
+
+    def wait_for_login(self, timeout: float) -> None:
+        """Waits until the master accepts a login (after start(until="spawned"))."""
+        def try_login() -> bool:
+            try:
+                self.ftp().quit()
+                return True
+            except (OSError, EOFError, ftplib.Error):
+                return False
+        assert wait_until(try_login, timeout, interval=0.2), \
+            f"no login possible within {timeout:.0f}s\n" + self.describe()
+
+    # -- operator CLI --------------------------------------------------------
+
+    def nodes_list(self) -> dict[str, "NodeStatus"]:
+        """`fleetftp nodes list`: name -> NodeStatus; every line must parse."""
+        result = self.run_cli("nodes", "list")
+        assert result.returncode == 0, result
+        nodes = {}
+        for line in result.stdout.splitlines():
+            m = _NODES_LIST_LINE.match(line)
+            assert m, f"`nodes list` line not in the documented form: {line!r}\n{result.stdout}"
+            nodes[m["name"]] = NodeStatus(m["state"], int(m["free"]), int(m["total"]),
+                                          int(m["active"]), int(m["files"]), float(m["heartbeat"]))
+        return nodes
+
+    def node_state(self, name: str) -> str | None:
+        status = self.nodes_list().get(name)
+        return status.state if status else None
+
+    def wait_node_state(self, name: str, state: str, timeout: float) -> float:
+        """Waits until `nodes list` shows node `name` in `state`; returns the seconds it took."""
+        began = time.monotonic()
+        seen: list[str | None] = []
+
+        def reached() -> bool:
+            current = self.node_state(name)
+            if not seen or seen[-1] != current:
+                seen.append(current)
+            return current == state
+        assert wait_until(reached, timeout, interval=0.2), \
+            f"node {name} not {state} within {timeout:.0f}s; states seen: {seen}"
+        return time.monotonic() - began
+
+    # -- node disks (whole) --------------------------------------------------
+
+    def disk_files(self, name: str) -> set[str]:
+        """Every regular file under node `name`'s data dir, as VFS paths."""
+        root = self.node_data_dir(name)
+        found = set()
+        for folder, _dirs, files in os.walk(root):
+            for f in files:
+                found.add("/" + (Path(folder) / f).relative_to(root).as_posix())
+        return found
+
+
+def last_line(result: subprocess.CompletedProcess) -> str:
+    """The last line a CLI command printed (its verdict)."""
+    lines = result.stdout.strip().splitlines()
+    assert lines, f"`{' '.join(map(str, result.args))}` printed nothing: {result}"
+    return lines[-1]
+
+
+@dataclass
+class NodeStatus:
+    """One line of `fleetftp nodes list`."""
+    state: str                # online | syncing | draining | offline
+    free_mib: int
+    total_mib: int
+    active: int
+    files: int
+    heartbeat_age: float      # seconds since the node's last heartbeat
 
 
 @contextlib.contextmanager
@@ -449,6 +595,85 @@ def parse_facts(facts_text: str) -> dict[str, str]:
         key, _, value = fact.partition("=")
         facts[key.lower()] = value
     return facts
+
+
+def pret_pasv(ftp: ftplib.FTP, planned: str) -> tuple[str, int]:
+    """PRET <planned> then PASV: the 227 names the node the master chose for it."""
+    expect(ftp, f"PRET {planned}", 200)
+    return pasv(ftp)
+
+
+def list_lines(ftp: ftplib.FTP, path: str) -> list[str]:
+    lines: list[str] = []
+    resp = ftp.retrlines(f"LIST {path}", lines.append)
+    assert resp.startswith("226"), resp
+    return lines
+
+
+def list_entry(ftp: ftplib.FTP, directory: str, name: str) -> list[str]:
+    """The LIST line of `name` in `directory`, split into its nine columns
+    (mode, links, owner, group, size, month, day, time/year, name)."""
+    for line in list_lines(ftp, directory):
+        fields = line.split(None, 8)
+        if len(fields) == 9 and fields[8] == name:
+            return fields
+    raise AssertionError(f"{name!r} not in LIST {directory}")
+
+
+def walk_files(ftp: ftplib.FTP, directory: str = "/") -> dict[str, dict[str, str]]:
+    """Every file below `directory` by MLSD: VFS path -> its facts."""
+    files = {}
+    for name, facts in ftp.mlsd(directory):
+        path = directory.rstrip("/") + "/" + name
+        if facts["type"] == "dir":
+            files.update(walk_files(ftp, path))
+        elif facts["type"] == "file":
+            files[path] = facts
+    return files
+
+
+@dataclass
+class Copies:
+    """The answer of SITE COPIES <path>."""
+    wanted: int
+    holders: dict[str, str]   # node -> "online" | "offline"
+
+    @property
+    def online(self) -> set[str]:
+        return {n for n, state in self.holders.items() if state == "online"}
+
+    @property
+    def offline(self) -> set[str]:
+        return {n for n, state in self.holders.items() if state == "offline"}
+
+
+def site_copies(ftp: ftplib.FTP, path: str) -> Copies:
+    """SITE COPIES <path>, parsed strictly: "211-Copies of <path> (wanted N):",
+    one " <node> online|offline" line per holder, "211 End"."""
+    resp = expect(ftp, f"SITE COPIES {path}", 211)
+    lines = resp.split("\n")
+    head = _COPIES_HEAD.match(lines[0])
+    assert head and head["path"] == path, f"SITE COPIES {path}: unexpected first line: {resp!r}"
+    assert lines[-1] == "211 End", f"SITE COPIES {path}: unexpected last line: {resp!r}"
+    holders = {}
+    for line in lines[1:-1]:
+        m = _COPIES_LINE.match(line)
+        assert m, f"SITE COPIES {path}: unexpected holder line {line!r} in {resp!r}"
+        assert m["node"] not in holders, f"SITE COPIES {path}: {m['node']} named twice: {resp!r}"
+        holders[m["node"]] = m["state"]
+    return Copies(int(head["wanted"]), holders)
+
+
+def wait_for_copies(ftp: ftplib.FTP, path: str, predicate, timeout: float) -> Copies:
+    """Polls SITE COPIES until predicate(Copies) holds; returns the last answer."""
+    last: list[Copies] = []
+
+    def check() -> bool:
+        last.append(site_copies(ftp, path))
+        return predicate(last[-1])
+    assert wait_until(check, timeout, interval=0.25), \
+        f"SITE COPIES {path} not as expected within {timeout:.0f}s; last: {last[-1]}"
+    return last[-1]
 
 
 # --------------------------------------------------------------------------
@@ -587,6 +812,38 @@ def stor_file(ftp: ftplib.FTP, path: str, local: Path) -> str:
         resp = ftp.storbinary(f"STOR {path}", f, blocksize=MIB)
     assert resp.startswith("226"), resp
     return resp
+
+
+def pret_stor(ftp: ftplib.FTP, path: str, data: bytes) -> str:
+    """Uploads to the node placement chooses, announced with PRET as lftp does."""
+    expect(ftp, f"PRET STOR {path}", 200)
+    return stor_bytes(ftp, path, data)
+
+
+def pret_retr(ftp: ftplib.FTP, path: str) -> bytes:
+    """Downloads from the node the master picks among the file's holders."""
+    expect(ftp, f"PRET RETR {path}", 200)
+    return retr_bytes(ftp, path)
+
+
+def place_one_per_node(cluster: Cluster, ftp: ftplib.FTP, directory: str,
+                       size: int = 50_000, max_uploads: int = 16) -> dict[str, tuple[str, bytes]]:
+    """Uploads distinct files into `directory` (which must keep one copy per
+    file) until every node holds one of them alone: node -> (path, bytes).
+    Placement spreads uploads, so a few rounds suffice."""
+    alone: dict[str, tuple[str, bytes]] = {}
+    seen = []
+    for i in range(max_uploads):
+        path = f"{directory.rstrip('/')}/alone-{i}.bin"
+        data = os.urandom(size)
+        pret_stor(ftp, path, data)
+        holders = cluster.nodes_holding(path)
+        seen.append((path, holders))
+        if len(holders) == 1:
+            alone.setdefault(holders[0], (path, data))
+        if len(alone) == cluster.nodes:
+            return alone
+    raise AssertionError(f"after {max_uploads} uploads not every node holds a file alone: {seen}")
 
 
 # --------------------------------------------------------------------------
