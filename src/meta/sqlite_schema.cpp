@@ -10,7 +10,7 @@ namespace {
 
 // Step i brings the schema from version i to version i + 1. Released steps
 // must never change: files in the field were made by them.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     // 0 -> 1: the tree, file copies, users, transfer log.
     R"sql(
 CREATE TABLE entries (
@@ -58,6 +58,39 @@ CREATE TABLE transfers (
   duration_ms INTEGER NOT NULL
 );
 )sql",
+    // 1 -> 2: cluster bookkeeping. Replica targets per file, the inventory
+    // generation in which each copy was last reported, changes waiting for
+    // offline nodes, operator flags of nodes, and each node's generation.
+    R"sql(
+ALTER TABLE entries ADD COLUMN replicas INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE copies ADD COLUMN seen_gen INTEGER NOT NULL DEFAULT 0;
+
+-- AUTOINCREMENT: a sequence number is never reused, even after the newest
+-- operation was acknowledged and deleted, so a late acknowledgement cannot
+-- remove a newer operation.
+CREATE TABLE node_ops (
+  seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+  node    TEXT    NOT NULL,
+  kind    TEXT    NOT NULL CHECK (kind IN ('delete', 'rename', 'rmdir')),
+  path    TEXT    NOT NULL,
+  path2   TEXT    NOT NULL DEFAULT '',
+  created INTEGER NOT NULL
+);
+-- Carries seq (the rowid) after node, so a node's operations come out of it
+-- already in order.
+CREATE INDEX node_ops_by_node ON node_ops(node);
+
+CREATE TABLE node_flags (
+  node TEXT NOT NULL,
+  flag TEXT NOT NULL,
+  PRIMARY KEY (node, flag)
+) WITHOUT ROWID;
+
+CREATE TABLE inventory_gen (
+  node TEXT    PRIMARY KEY,
+  gen  INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 int read_user_version(Database& db) {
@@ -84,7 +117,12 @@ void configure_connection(Database& db) {
   db.exec("PRAGMA foreign_keys = ON");
 }
 
-void migrate_schema(Database& db) {
+void migrate_schema(Database& db) { migrate_schema(db, current_schema_version()); }
+
+void migrate_schema(Database& db, int target_version) {
+  if (target_version < 0 || target_version > current_schema_version()) {
+    throw std::invalid_argument("metadata schema version " + std::to_string(target_version) + " does not exist");
+  }
   Transaction tx(db);
   int version = read_user_version(db);
   if (version > current_schema_version()) {
@@ -93,11 +131,11 @@ void migrate_schema(Database& db) {
                              ")");
   }
   if (version < 0) throw std::runtime_error("metadata schema version " + std::to_string(version) + " is invalid");
-  for (int v = version; v < current_schema_version(); ++v) {
+  for (int v = version; v < target_version; ++v) {
     db.exec(kMigrations[static_cast<std::size_t>(v)]);
   }
-  if (version != current_schema_version()) {
-    db.exec("PRAGMA user_version = " + std::to_string(current_schema_version()));
+  if (version < target_version) {
+    db.exec("PRAGMA user_version = " + std::to_string(target_version));
   }
   tx.commit();
 }

@@ -21,4 +21,10 @@ void configure_connection(Database& db);
 // transaction. Throws std::runtime_error for a file written by a newer build.
 void migrate_schema(Database& db);
 
+// Brings the schema up to `target_version` only (a file that is already at or
+// past it is left as it is): lets tests build a file exactly as an older
+// release wrote it. Throws std::invalid_argument for a version that does not
+// exist.
+void migrate_schema(Database& db, int target_version);
+
 }  // namespace fleet::meta

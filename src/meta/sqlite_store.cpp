@@ -85,6 +85,18 @@ std::vector<std::string> SqliteStore::nodes_of(std::int64_t entry_id) {
   return nodes;
 }
 
+void SqliteStore::record_copy(std::int64_t entry_id, std::string_view node) {
+  // A copy recorded while its node is reporting its inventory (an upload or a
+  // replica finishing meanwhile) counts as reported in that generation, so the
+  // end of the inventory does not forget it.
+  db_.query(
+         "INSERT INTO copies (entry_id, node, seen_gen) "
+         "VALUES (?1, ?2, coalesce((SELECT gen FROM inventory_gen WHERE node = ?2), 0)) "
+         "ON CONFLICT (entry_id, node) DO UPDATE SET seen_gen = excluded.seen_gen")
+      .bind(entry_id, node)
+      .run();
+}
+
 void SqliteStore::delete_entry(std::int64_t entry_id) {
   // Its copies go with it through ON DELETE CASCADE.
   db_.query("DELETE FROM entries WHERE id = ?1").bind(entry_id).run();
@@ -193,7 +205,7 @@ Status SqliteStore::put_file(std::string_view path, std::uint64_t size, std::int
     id = db_.last_insert_rowid();
   }
   // An empty node name would be a copy no node could serve; record none.
-  if (!node.empty()) db_.query("INSERT INTO copies (entry_id, node) VALUES (?1, ?2)").bind(id, node).run();
+  if (!node.empty()) record_copy(id, node);
   tx.commit();
   return Status::Ok;
 }
@@ -264,7 +276,7 @@ Status SqliteStore::add_copy(std::string_view path, std::string_view node) {
   if (Status s = walk(*parts, e); s != Status::Ok) return s;
   if (e.is_dir) return Status::IsDirectory;
   if (node.empty()) return Status::Invalid;
-  db_.query("INSERT INTO copies (entry_id, node) VALUES (?1, ?2) ON CONFLICT DO NOTHING").bind(e.id, node).run();
+  record_copy(e.id, node);
   tx.commit();
   return Status::Ok;
 }

@@ -75,7 +75,12 @@ class SqliteStore final : public MetaStore {
   Status locate(Parts parts, Entry& parent, std::optional<Entry>& existing);
   std::optional<Entry> child(std::int64_t parent_id, std::string_view name);
   std::vector<std::string> nodes_of(std::int64_t entry_id);
+  // Records a copy of a file on `node`, as reported in the node's current
+  // inventory generation.
+  void record_copy(std::int64_t entry_id, std::string_view node);
   void delete_entry(std::int64_t entry_id);
+  // The node's newest inventory generation (0 before its first).
+  std::int64_t current_generation(std::string_view node);
 
   Database db_;
 };

@@ -1,25 +1,109 @@
-// Placeholder bodies of the cluster bookkeeping calls, replaced by the real
-// implementation; they fail loudly so nothing relies on them by accident.
-#include <stdexcept>
+// The file side of SqliteStore's cluster bookkeeping: replica targets, copy
+// records, and the batch queries of the background jobs (re-replication,
+// drain, scrub), which page through millions of files by id.
+#include <utility>
 
+#include "meta/file_refs.hpp"
+#include "meta/json_array.hpp"
+#include "meta/path_cache.hpp"
+#include "meta/path_parts.hpp"
+#include "meta/sql_limit.hpp"
 #include "meta/sqlite_store.hpp"
 
 namespace fleet::meta {
 
-std::optional<std::string> SqliteStore::path_of(std::int64_t) { throw std::logic_error("path_of is not implemented yet"); }
-Status SqliteStore::set_replicas(std::string_view, int) { throw std::logic_error("set_replicas is not implemented yet"); }
-Status SqliteStore::remove_copy(std::string_view, std::string_view) { throw std::logic_error("remove_copy is not implemented yet"); }
-std::vector<FileRef> SqliteStore::under_replicated(const std::vector<std::string>&, std::int64_t, std::size_t) { throw std::logic_error("under_replicated is not implemented yet"); }
-std::vector<FileRef> SqliteStore::files_on_node_batch(std::string_view, std::int64_t, std::size_t) { throw std::logic_error("files_on_node_batch is not implemented yet"); }
-std::vector<FileRef> SqliteStore::files_batch(std::int64_t, std::size_t) { throw std::logic_error("files_batch is not implemented yet"); }
-std::vector<NodeUsage> SqliteStore::node_usage() { throw std::logic_error("node_usage is not implemented yet"); }
-void SqliteStore::enqueue_node_op(std::string_view, NodeOp::Kind, std::string_view, std::string_view) { throw std::logic_error("enqueue_node_op is not implemented yet"); }
-std::vector<NodeOp> SqliteStore::node_ops(std::string_view, std::size_t) { throw std::logic_error("node_ops is not implemented yet"); }
-void SqliteStore::ack_node_op(std::int64_t) { throw std::logic_error("ack_node_op is not implemented yet"); }
-std::int64_t SqliteStore::begin_inventory(std::string_view) { throw std::logic_error("begin_inventory is not implemented yet"); }
-ReconcileResult SqliteStore::reconcile_batch(std::string_view, std::int64_t, const std::vector<InventoryItem>&, UnknownFilePolicy) { throw std::logic_error("reconcile_batch is not implemented yet"); }
-std::vector<std::string> SqliteStore::end_inventory(std::string_view, std::int64_t) { throw std::logic_error("end_inventory is not implemented yet"); }
-void SqliteStore::set_node_flag(std::string_view, std::string_view, bool) { throw std::logic_error("set_node_flag is not implemented yet"); }
-bool SqliteStore::node_flag(std::string_view, std::string_view) { throw std::logic_error("node_flag is not implemented yet"); }
+std::optional<std::string> SqliteStore::path_of(std::int64_t id) {
+  PathCache paths(db_);
+  return paths.path_of(id);
+}
+
+Status SqliteStore::set_replicas(std::string_view path, int replicas) {
+  if (replicas < 1) return Status::Invalid;
+  auto parts = split_path(path);
+  if (!parts) return Status::Invalid;
+  Transaction tx(db_);
+  Entry e;
+  if (Status s = walk(*parts, e); s != Status::Ok) return s;
+  if (e.is_dir) return Status::IsDirectory;
+  db_.query("UPDATE entries SET replicas = ?2 WHERE id = ?1").bind(e.id, replicas).run();
+  tx.commit();
+  return Status::Ok;
+}
+
+Status SqliteStore::remove_copy(std::string_view path, std::string_view node) {
+  auto parts = split_path(path);
+  if (!parts) return Status::Invalid;
+  Transaction tx(db_);
+  Entry e;
+  if (Status s = walk(*parts, e); s != Status::Ok) return s;
+  if (e.is_dir) return Status::IsDirectory;
+  db_.query("DELETE FROM copies WHERE entry_id = ?1 AND node = ?2").bind(e.id, node).run();
+  tx.commit();
+  return Status::Ok;
+}
+
+std::vector<FileRef> SqliteStore::under_replicated(const std::vector<std::string>& online, std::int64_t after_id,
+                                                   std::size_t limit) {
+  if (limit == 0) return {};
+  // Walks entries by rowid from after_id and counts each file's online copies
+  // through the copies' primary key, so the statement stops as soon as it has
+  // `limit` rows: the cost is that of the files passed over, never a sort of
+  // the whole table.
+  std::vector<FileRow> rows;
+  {
+    Query q = db_.query(
+        "SELECT " FLEET_META_FILE_ROW_COLUMNS
+        " FROM entries e WHERE e.id > ?1 AND e.is_dir = 0 AND e.replicas > "
+        "(SELECT count(*) FROM copies c WHERE c.entry_id = e.id "
+        "AND c.node IN (SELECT value FROM json_each(?2))) "
+        "ORDER BY e.id LIMIT ?3");
+    q.bind(after_id, json_string_array(online), sql_limit(limit));
+    while (q.step()) rows.push_back(read_file_row(q));
+  }
+  return finish_file_refs(db_, std::move(rows));
+}
+
+std::vector<FileRef> SqliteStore::files_on_node_batch(std::string_view node, std::int64_t after_id,
+                                                      std::size_t limit) {
+  if (limit == 0) return {};
+  // copies_by_node holds (node, entry_id): the node's copies in id order.
+  std::vector<FileRow> rows;
+  {
+    Query q = db_.query(
+        "SELECT " FLEET_META_FILE_ROW_COLUMNS
+        " FROM copies c JOIN entries e ON e.id = c.entry_id "
+        "WHERE c.node = ?1 AND c.entry_id > ?2 ORDER BY c.entry_id LIMIT ?3");
+    q.bind(node, after_id, sql_limit(limit));
+    while (q.step()) rows.push_back(read_file_row(q));
+  }
+  return finish_file_refs(db_, std::move(rows));
+}
+
+std::vector<FileRef> SqliteStore::files_batch(std::int64_t after_id, std::size_t limit) {
+  if (limit == 0) return {};
+  std::vector<FileRow> rows;
+  {
+    Query q = db_.query("SELECT " FLEET_META_FILE_ROW_COLUMNS
+                        " FROM entries e WHERE e.id > ?1 AND e.is_dir = 0 ORDER BY e.id LIMIT ?2");
+    q.bind(after_id, sql_limit(limit));
+    while (q.step()) rows.push_back(read_file_row(q));
+  }
+  return finish_file_refs(db_, std::move(rows));
+}
+
+std::vector<NodeUsage> SqliteStore::node_usage() {
+  Query q = db_.query(
+      "SELECT c.node, count(*), sum(e.size) FROM copies c JOIN entries e ON e.id = c.entry_id "
+      "GROUP BY c.node ORDER BY c.node");
+  std::vector<NodeUsage> usage;
+  while (q.step()) {
+    NodeUsage u;
+    u.node = q.text(0);
+    u.files = static_cast<std::uint64_t>(q.int64(1));
+    u.bytes = static_cast<std::uint64_t>(q.int64(2));
+    usage.push_back(std::move(u));
+  }
+  return usage;
+}
 
 }  // namespace fleet::meta
