@@ -33,10 +33,13 @@ MasterConfig load_master_config(const std::filesystem::path& file) {
   r.read_int("link", "port", c.link_port, 1, 65535);
   r.read_secret("link", "key", c.link_key);
   r.read_duration("link", "node_timeout_ms", c.node_timeout, 600000);
+  // Also accepted on its own, so `fleetftp up --extra-config` can tune it.
+  r.read_duration("liveness", "node_timeout_ms", c.node_timeout, 600000);
   r.read("http", "listen_address", c.http_address);
   r.read_int("http", "port", c.http_port, 0, 65535);
   r.read("log", "level", c.log_level);
   if (c.link_key.size() < 16) r.fail("link", "key", "is required and must be at least 16 characters");
+  read_cluster_config(r, c.cluster);
   return c;
 }
 

@@ -5,15 +5,84 @@
 #include <toml++/toml.h>
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "config/port_range.hpp"
 
 namespace fleet::config {
+
+// One table of the file: a [section], a nested [a.b], or one entry of an
+// array of tables ([[a.b]]). A missing table reads as empty, so every key
+// keeps its default. It points into its TomlReader and must not outlive it.
+class TomlTable {
+ public:
+  // `label` names the table in errors: "[placement]" or "[[placement.path]] #2".
+  TomlTable(std::string file, std::string label, const toml::table* table)
+      : file_(std::move(file)), label_(std::move(label)), table_(table) {}
+
+  bool has(const char* key) const { return at(key) != nullptr; }
+
+  void read(const char* key, std::string& out) const {
+    if (auto node = at(key)) {
+      if (auto v = node->value<std::string>()) out = *v;
+      else fail(key, "must be a string");
+    }
+  }
+  template <typename Int>
+  void read_int(const char* key, Int& out, long long min, long long max) const {
+    if (auto node = at(key)) {
+      auto v = node->value<long long>();
+      if (!v || *v < min || *v > max)
+        fail(key, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+      out = static_cast<Int>(*v);
+    }
+  }
+  // key = ["a", "b"]; an empty array is read as such, so callers decide
+  // whether it is allowed.
+  void read_strings(const char* key, std::vector<std::string>& out) const {
+    auto node = at(key);
+    if (!node) return;
+    auto* array = node->as_array();
+    if (!array) fail(key, "must be an array of strings, like [\"a\", \"b\"]");
+    std::vector<std::string> values;
+    values.reserve(array->size());
+    for (const toml::node& item : *array) {
+      auto v = item.value<std::string>();
+      if (!v) fail(key, "must be an array of strings, like [\"a\", \"b\"]");
+      values.push_back(*v);
+    }
+    out = std::move(values);
+  }
+
+  // "master.toml: [ftp] port must be ..." — `why` continues the sentence.
+  [[noreturn]] void fail(const char* key, const std::string& why) const {
+    throw std::runtime_error(file_ + ": " + label_ + " " + key + " " + why);
+  }
+  // "master.toml: [placement] upload: unknown rule ..." — for a problem with
+  // one element of the value rather than the value as a whole.
+  [[noreturn]] void fail_element(const char* key, const std::string& what) const {
+    throw std::runtime_error(file_ + ": " + label_ + " " + key + ": " + what);
+  }
+  // An error about the table itself rather than one key.
+  [[noreturn]] void fail_table(const std::string& why) const {
+    throw std::runtime_error(file_ + ": " + label_ + " " + why);
+  }
+
+ private:
+  const toml::node* at(const char* key) const { return table_ ? table_->get(key) : nullptr; }
+
+  std::string file_;
+  std::string label_;
+  const toml::table* table_;
+};
 
 class TomlReader {
  public:
@@ -27,20 +96,33 @@ class TomlReader {
     }
   }
 
-  void read(const char* section, const char* key, std::string& out) const {
-    if (auto node = at(section, key)) {
-      if (auto v = node->value<std::string>()) out = *v;
-      else fail(section, key, "must be a string");
-    }
+  // A section by name; a dotted name ("a.b") is the nested table [a.b].
+  TomlTable section(const char* name) const { return TomlTable(file_, "[" + std::string(name) + "]", find(name)); }
+
+  // The entries of an array of tables ([[placement.path]] is "placement.path"),
+  // in file order; none when it is absent.
+  std::vector<TomlTable> tables(const char* name) const {
+    std::vector<TomlTable> out;
+    const std::string dotted = name;
+    const auto dot = dotted.rfind('.');
+    const toml::table* parent = dot == std::string::npos ? &table_ : find(dotted.substr(0, dot));
+    const toml::node* node = parent ? parent->get(dot == std::string::npos ? dotted : dotted.substr(dot + 1)) : nullptr;
+    if (!node) return out;
+    auto* array = node->as_array();
+    if (!array || !array->is_array_of_tables())
+      throw std::runtime_error(file_ + ": " + dotted + " must be written as [[" + dotted + "]] tables");
+    for (std::size_t i = 0; i < array->size(); ++i)
+      out.emplace_back(file_, "[[" + dotted + "]] #" + std::to_string(i + 1), (*array)[i].as_table());
+    return out;
   }
+
+  void read(const char* section, const char* key, std::string& out) const { this->section(section).read(key, out); }
   template <typename Int>
   void read_int(const char* section, const char* key, Int& out, long long min, long long max) const {
-    if (auto node = at(section, key)) {
-      auto v = node->value<long long>();
-      if (!v || *v < min || *v > max)
-        fail(section, key, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
-      out = static_cast<Int>(*v);
-    }
+    this->section(section).read_int(key, out, min, max);
+  }
+  void read_strings(const char* section, const char* key, std::vector<std::string>& out) const {
+    this->section(section).read_strings(key, out);
   }
   template <typename Duration>
   void read_duration(const char* section, const char* key, Duration& out, long long max) const {
@@ -68,14 +150,22 @@ class TomlReader {
     }
   }
   [[noreturn]] void fail(const char* section, const char* key, const std::string& why) const {
-    throw std::runtime_error(file_ + ": [" + section + "] " + key + " " + why);
+    this->section(section).fail(key, why);
   }
   const std::string& file() const { return file_; }
 
  private:
-  const toml::node* at(const char* section, const char* key) const {
-    auto* sec = table_[section].as_table();
-    return sec ? sec->get(key) : nullptr;
+  // Walks "a.b.c" through nested tables; nullptr if any part is missing or
+  // not a table.
+  const toml::table* find(std::string_view dotted) const {
+    const toml::table* t = &table_;
+    while (t) {
+      const auto dot = dotted.find('.');
+      t = t->get_as<toml::table>(dotted.substr(0, dot));
+      if (dot == std::string_view::npos) break;
+      dotted.remove_prefix(dot + 1);
+    }
+    return t;
   }
 
   std::string file_;
