@@ -28,6 +28,9 @@ int run(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"refuse", "relay", "node-ports"}));
   up->add_option("--log-level", up_opts.log_level, "debug, info, warn or error")->capture_default_str();
+  up->add_option("--extra-config", up_opts.extra_config,
+                 "TOML appended to the generated master.toml (cluster policy and the like)")
+      ->check(CLI::ExistingFile);
 
   UserOptions user_opts;
   auto* user = app.add_subcommand("user", "Manage FTP users");
@@ -48,6 +51,35 @@ int run(int argc, char** argv) {
   user_del->add_option("name", user_opts.name, "user name")->required();
   add_store_options(user_del);
 
+  const BenchCommand bench = add_bench_command(app);
+
+  AdminOptions admin;
+  auto admin_target = [&admin](CLI::App* cmd) {
+    auto* sd = cmd->add_option("--state-dir", admin.state_dir, "state dir of `fleetftp up` (default var)");
+    auto* cf = cmd->add_option("--config", admin.config, "the master's TOML file")->check(CLI::ExistingFile);
+    sd->excludes(cf);
+  };
+  auto* nodes = app.add_subcommand("nodes", "Storage nodes of a running master");
+  nodes->require_subcommand(1);
+  auto* nodes_list = nodes->add_subcommand("list", "State, space, load and files of every node");
+  admin_target(nodes_list);
+  auto* nodes_drain = nodes->add_subcommand("drain", "Move every file off a node (before decommissioning it)");
+  nodes_drain->add_option("node", admin.node, "node name")->required();
+  nodes_drain->add_flag("--wait", admin.wait, "follow the progress until the drain ends");
+  admin_target(nodes_drain);
+  auto* nodes_select = nodes->add_subcommand("select", "Show how placement scores the nodes for a path");
+  nodes_select->add_option("direction", admin.direction, "up (upload) or down (download)")
+      ->required()
+      ->check(CLI::IsMember({"up", "down"}));
+  nodes_select->add_option("path", admin.path, "path in the namespace")->required();
+  admin_target(nodes_select);
+  auto* rebalance = app.add_subcommand("rebalance", "Even out the data held by the nodes");
+  rebalance->add_flag("--wait", admin.wait, "follow the progress until it ends");
+  admin_target(rebalance);
+  auto* scrub = app.add_subcommand("scrub", "Check every copy's CRC-32 and repair bad copies");
+  scrub->add_flag("--wait", admin.wait, "follow the progress until it ends");
+  admin_target(scrub);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -61,6 +93,12 @@ int run(int argc, char** argv) {
     if (*user_add) return user_add_cmd(user_opts);
     if (*user_list) return user_list_cmd(user_opts);
     if (*user_del) return user_del_cmd(user_opts);
+    if (*nodes_list) return nodes_list_cmd(admin);
+    if (*nodes_drain) return nodes_drain_cmd(admin);
+    if (*nodes_select) return nodes_select_cmd(admin);
+    if (*rebalance) return rebalance_cmd(admin);
+    if (*scrub) return scrub_cmd(admin);
+    if (*bench.app) return bench.run();
   } catch (const std::exception& e) {
     std::cerr << "fleetftp: " << e.what() << "\n";
     return 1;

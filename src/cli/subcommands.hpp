@@ -2,7 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+
+namespace CLI {
+class App;
+}
 
 namespace fleet::cli {
 
@@ -12,6 +17,18 @@ struct UpOptions {
   int nodes = 2;
   std::string epsv = "refuse";
   std::string log_level = "info";
+  std::string extra_config;
+};
+
+// Where the admin commands find the master: its config file, directly or as
+// the master.toml of an `up` state dir.
+struct AdminOptions {
+  std::string state_dir;
+  std::string config;
+  std::string node;
+  std::string direction;
+  std::string path;
+  bool wait = false;
 };
 
 struct UserOptions {
@@ -28,5 +45,18 @@ int run_up(const UpOptions& options);
 int user_add_cmd(const UserOptions& options);
 int user_list_cmd(const UserOptions& options);
 int user_del_cmd(const UserOptions& options);
+int nodes_list_cmd(const AdminOptions& options);
+int nodes_drain_cmd(const AdminOptions& options);
+int nodes_select_cmd(const AdminOptions& options);
+int rebalance_cmd(const AdminOptions& options);
+int scrub_cmd(const AdminOptions& options);
+
+// `fleetftp bench` (bench_command.cpp) registers its own options; `run` is
+// called when it was the chosen subcommand.
+struct BenchCommand {
+  CLI::App* app;
+  std::function<int()> run;
+};
+BenchCommand add_bench_command(CLI::App& app);
 
 }  // namespace fleet::cli

@@ -3,20 +3,18 @@
 // connections visibly go to the nodes. Every node also listens on 127.0.0.1
 // with its own passive port range, the way a layer-4 balancer would map it, so
 // that clients which ignore the address in a 227 reply (curl) still reach it.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <sstream>
 #include <thread>
 
 #include "auth/password.hpp"
 #include "cli/child_processes.hpp"
+#include "cli/http_get.hpp"
 #include "cli/subcommands.hpp"
 #include "meta/store.hpp"
 
@@ -51,31 +49,40 @@ std::string read_or_create_key(const fs::path& file) {
   return key;
 }
 
+// The operator's additions to the generated master.toml (cluster policy and
+// the like), appended as they are.
+std::string extra_config(const std::string& file) {
+  if (file.empty()) return "";
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error("cannot read --extra-config " + file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return "\n# From " + file + ":\n" + text.str() + "\n";
+}
+
 void write_file(const fs::path& file, const std::string& text) {
   std::ofstream out(file, std::ios::trunc);
   out << text;
   if (!out) throw std::runtime_error("cannot write " + file.string());
 }
 
-// GET /health on the master; true once `nodes` nodes are online.
-bool cluster_ready(int http_port, int nodes) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(http_port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string response;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    const std::string req = "GET /health HTTP/1.0\r\n\r\n";
-    if (write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size())) {
-      char buf[512];
-      ssize_t n;
-      while ((n = read(fd, buf, sizeof buf)) > 0) response.append(buf, static_cast<std::size_t>(n));
-    }
-  }
-  close(fd);
-  return response.find("nodes_online " + std::to_string(nodes) + "\n") != std::string::npos;
+// How many nodes the master's /health reports as connected and as serving.
+struct Health {
+  int connected = -1;
+  int serving = -1;
+};
+
+Health cluster_health(int http_port) {
+  Health h;
+  auto reply = http_get("127.0.0.1", static_cast<std::uint16_t>(http_port), "/health");
+  if (!reply) return h;
+  auto number = [&reply](const std::string& key) {
+    const auto at = reply->body.find(key + " ");
+    return at == std::string::npos ? -1 : std::atoi(reply->body.c_str() + at + key.size() + 1);
+  };
+  h.connected = number("nodes_connected");
+  h.serving = number("nodes_online");
+  return h;
 }
 
 }  // namespace
@@ -99,7 +106,7 @@ int run_up(const UpOptions& o) {
              "[link]\nlisten_address = \"127.0.0.1\"\nport = " + std::to_string(ports.link) +
              "\nkey_file = \"" + (state / "link.key").string() + "\"\n"
              "[http]\nlisten_address = \"127.0.0.1\"\nport = " + std::to_string(ports.http) + "\n"
-             "[log]\nlevel = \"" + o.log_level + "\"\n");
+             "[log]\nlevel = \"" + o.log_level + "\"\n" + extra_config(o.extra_config));
   for (int i = 1; i <= o.nodes; ++i) {
     const std::string name = "n" + std::to_string(i);
     fs::create_directories(state / "nodes" / name / "data");
@@ -144,19 +151,28 @@ int run_up(const UpOptions& o) {
               << ports.range(i) << "  root " << (state / "nodes" / name / "data").string() << std::endl;
   }
 
+  // Ready when every node is connected and in sync. A node reconciling a big
+  // inventory gets a few seconds, then goes on syncing in the background
+  // (`fleetftp nodes list` shows it) while the others serve.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (!cluster_ready(ports.http, o.nodes)) {
+  std::optional<std::chrono::steady_clock::time_point> all_connected;
+  while (true) {
+    const auto h = cluster_health(ports.http);
+    const auto now = std::chrono::steady_clock::now();
+    if (h.connected == o.nodes && !all_connected) all_connected = now;
+    if (h.serving == o.nodes || (all_connected && h.serving > 0 && now - *all_connected > std::chrono::seconds(3)))
+      break;
     if (auto exited = children.reap_exited(); !exited.empty()) {
       std::cerr << "fleetftp: " << exited << " before the cluster came up (see the log above); stopping\n";
       children.stop_all();
       return 1;
     }
-    if (std::chrono::steady_clock::now() > deadline) {
+    if (now > deadline) {
       std::cerr << "fleetftp: the cluster did not come up within 30 s (see the log above); stopping\n";
       children.stop_all();
       return 1;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   if (!demo_password.empty())
     std::cout << "fleetftp is up: ftp://demo:" << demo_password << "@127.0.0.1:" << ports.ftp << "/" << std::endl;

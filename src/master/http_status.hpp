@@ -1,21 +1,31 @@
-// HttpStatus: a minimal HTTP/1.0 responder for load balancers and monitoring:
-// GET /health (200 when at least one node is online, else 503) and
-// GET /metrics (Prometheus text format). One request per connection.
+// HttpStatus: a minimal HTTP/1.0 responder for load balancers, monitoring and
+// the admin CLI: GET requests only, one per connection, with the query string
+// and a bearer token parsed out for the handler.
 #pragma once
 
 #include <asio.hpp>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 
 namespace fleet::master {
 
 class HttpStatus {
  public:
+  struct Request {
+    std::string path;                          // "/admin/drain"
+    std::map<std::string, std::string> query;  // decoded "?node=n1" pairs
+    std::string bearer;                        // from "Authorization: Bearer <token>"
+  };
   struct Response {
     int status = 200;
     std::string body;
   };
-  using Handler = std::function<Response(const std::string& path)>;
+  using Handler = std::function<Response(const Request& request)>;
+
+  // Parses the request line and headers of one GET; nullopt if malformed.
+  static std::optional<Request> parse(std::string_view head);
 
   HttpStatus(asio::any_io_executor ex, Handler handler);
   // Throws std::runtime_error if the address cannot be bound.

@@ -5,27 +5,18 @@
 
 #include "cluster/link_auth.hpp"
 #include "ftp/path.hpp"
+#include "master/node_calls.hpp"
 
 namespace fleet::master {
 
 namespace {
 constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 
-// Makes every missing directory above `path` in the VFS.
-bool ensure_parent_dirs(meta::MetaStore& store, const std::string& path, std::int64_t mtime) {
-  std::vector<std::string> dirs;
-  for (auto p = ftp::parent_path(path); p != "/"; p = ftp::parent_path(p)) dirs.push_back(p);
-  for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
-    const auto st = store.make_dir(*it, "ftp", mtime);
-    if (st != meta::Status::Ok && st != meta::Status::Exists) return false;
-  }
-  return true;
-}
 }  // namespace
 
 LinkServer::LinkServer(asio::any_io_executor ex, const config::MasterConfig& config, NodeRegistry& registry,
-                       meta::MetaStore& store)
-    : ex_(ex), config_(config), registry_(registry), store_(store), acceptor_(ex) {}
+                       meta::MetaStore& store, Replicator& replicator)
+    : ex_(ex), config_(config), registry_(registry), store_(store), replicator_(replicator), acceptor_(ex) {}
 
 void LinkServer::listen() {
   asio::ip::tcp::endpoint ep(asio::ip::make_address(config_.link_address), config_.link_port);
@@ -108,9 +99,11 @@ asio::awaitable<void> LinkServer::serve(asio::ip::tcp::socket socket) {
   info.data_address = hello.data_address().empty() ? link->remote_ip() : hello.data_address();
   info.public_address = hello.public_address();
   info.link = link;
-  info.last_seen = std::chrono::steady_clock::now();
+  info.draining = store_.node_flag(name, "draining");
   registry_.attach(std::move(info));
-  spdlog::info("node {} connected from {} (data address {})", name, link->remote_ip(), hello.data_address());
+  spdlog::info("node {} connected from {} (data address {}); bringing it in sync", name, link->remote_ip(),
+               hello.data_address());
+  asio::co_spawn(ex_, bring_in_sync(name, link), asio::detached);
   // Named, not a temporary inside the co_await: GCC 12 destroys such temporaries twice.
   std::function<void(link::Envelope)> handler = [this, name](link::Envelope env) { on_message(name, std::move(env)); };
   co_await link->run(std::move(handler));
@@ -124,6 +117,7 @@ void LinkServer::on_message(const std::string& node, link::Envelope env) {
   info->last_seen = std::chrono::steady_clock::now();
   switch (env.body_case()) {
     case link::Envelope::kHeartbeat:
+      registry_.record_heartbeat(*info, env.heartbeat().bytes_sent() + env.heartbeat().bytes_received());
       break;
     case link::Envelope::kDiskStatus:
       info->free_bytes = env.disk_status().free_bytes();
@@ -133,41 +127,94 @@ void LinkServer::on_message(const std::string& node, link::Envelope env) {
       registry_.transfer_done(node, env.transfer_done());
       break;
     case link::Envelope::kInventory:
-      apply_inventory(node, env.inventory());
+      apply_inventory(node, env.id(), env.inventory());
       break;
     default:
       spdlog::debug("node {}: unexpected message {} ignored", node, static_cast<int>(env.body_case()));
   }
 }
 
-// A node's inventory tells the VFS which copies exist. Files the VFS already
-// knows gain this node as a holder when the sizes agree; files it does not know
-// are adopted (so metadata can be rebuilt from the nodes' disks).
-void LinkServer::apply_inventory(const std::string& node, const link::Inventory& inv) {
-  std::size_t known = 0, adopted = 0, conflicts = 0;
-  for (const auto& e : inv.entries()) {
-    auto path = ftp::resolve_path("/", e.path());
-    if (!path || *path == "/") continue;
-    auto entry = store_.lookup(*path);
-    if (entry) {
-      if (entry->is_dir || entry->size != e.size()) {
-        ++conflicts;
-        spdlog::warn("node {}: copy of {} has {} bytes but the VFS says {}; copy not used", node, *path, e.size(),
-                     entry->size);
-        continue;
-      }
-      store_.add_copy(*path, node);
-      ++known;
-      continue;
-    }
-    const bool parents_ok = ensure_parent_dirs(store_, *path, e.mtime());
-    if (parents_ok && store_.put_file(*path, e.size(), e.mtime(), "ftp", 0, node) == meta::Status::Ok) ++adopted;
-    else ++conflicts;
+namespace {
+link::FileOp to_file_op(const meta::NodeOp& op) {
+  switch (op.kind) {
+    case meta::NodeOp::Kind::Delete: return make_file_op(link::DELETE, op.path);
+    case meta::NodeOp::Kind::Rename: return make_file_op(link::RENAME, op.path, op.path2);
+    case meta::NodeOp::Kind::RemoveDir: return make_file_op(link::RMDIR, op.path);
   }
-  if (known || adopted || conflicts)
-    spdlog::info("node {}: inventory chunk: {} known files, {} adopted, {} conflicts", node, known, adopted,
-                 conflicts);
-  if (inv.last()) spdlog::info("node {}: inventory complete", node);
+  return make_file_op(link::STAT, op.path);
+}
+
+constexpr std::string_view kQuarantine = "/.fleetftp-quarantine";
+}  // namespace
+
+// The order matters: replaying first means a file deleted while the node was
+// away is gone from its disk before its inventory is read, so it can never be
+// adopted back.
+asio::awaitable<void> LinkServer::bring_in_sync(std::string node, std::shared_ptr<cluster::LinkConnection> link) {
+  const auto started = std::chrono::steady_clock::now();
+  std::size_t replayed = 0;
+  for (auto ops = store_.node_ops(node, 100); !ops.empty(); ops = store_.node_ops(node, 100)) {
+    for (const auto& op : ops) {
+      auto r = co_await node_file_op(registry_, node, to_file_op(op));
+      if (!link->is_open()) co_return;
+      if (!r.ok() && !r.not_found())
+        spdlog::warn("node {}: replaying a missed change on {} failed: {}; dropped", node, op.path, r.error());
+      store_.ack_node_op(op.seq);
+      ++replayed;
+    }
+  }
+  if (replayed) spdlog::info("node {}: replayed {} changes it missed while away", node, replayed);
+
+  inventory_generation_[node] = store_.begin_inventory(node);
+  link::Envelope request;
+  request.mutable_inventory_request();
+  auto done = co_await link->call(std::move(request), std::chrono::hours(6));
+  if (!link->is_open() || registry_.find(node) == nullptr || registry_.find(node)->link != link) co_return;
+  if (!done || !done->has_op_result() || !done->op_result().ok()) {
+    spdlog::error("node {}: inventory failed ({}); the node stays out of service until it reconnects", node,
+                  done && done->has_op_result() ? done->op_result().error() : "no answer");
+    co_return;
+  }
+  const auto forgotten = store_.end_inventory(node, inventory_generation_[node]);
+  for (const auto& path : forgotten) spdlog::warn("node {}: no longer has {}; its copy is forgotten", node, path);
+  registry_.find(node)->state = NodeState::Online;
+  spdlog::info("node {} is in sync and serving ({:.1f} s)", node,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  replicator_.scan_soon();
+}
+
+// One chunk of a node's inventory: reconciled in one store transaction, then
+// acknowledged so the node sends the next (back-pressure).
+void LinkServer::apply_inventory(const std::string& node, std::uint64_t request_id, const link::Inventory& inv) {
+  auto* info = registry_.find(node);
+  link::Envelope ack;
+  auto gen = inventory_generation_.find(node);
+  if (gen == inventory_generation_.end()) {
+    ack.mutable_op_result()->set_error("no inventory was requested");
+    if (request_id) info->link->reply(request_id, ack);
+    return;
+  }
+  std::vector<meta::InventoryItem> items;
+  items.reserve(static_cast<std::size_t>(inv.entries_size()));
+  for (const auto& e : inv.entries()) items.push_back({e.path(), e.size(), e.mtime()});
+  const auto result = store_.reconcile_batch(node, gen->second, items, config_.cluster.unknown_files);
+  for (const auto& path : result.quarantine) {
+    // Not ours to serve, not ours to delete: set aside where an operator finds it.
+    asio::co_spawn(
+        ex_,
+        [this, node, path]() -> asio::awaitable<void> {
+          auto r = co_await node_file_op(registry_, node,
+                                         make_file_op(link::RENAME, path, std::string(kQuarantine) + path));
+          if (r.ok()) spdlog::warn("node {}: {} moved to {}{} (conflicts with the VFS or unknown)", node, path,
+                                   kQuarantine, path);
+        },
+        asio::detached);
+  }
+  if (result.adopted || result.conflicts || result.skipped || !result.quarantine.empty())
+    spdlog::info("node {}: inventory chunk: {} known, {} adopted, {} conflicts, {} quarantined, {} left to replay",
+                 node, result.known, result.adopted, result.conflicts, result.quarantine.size(), result.skipped);
+  ack.mutable_op_result()->set_ok(true);
+  if (request_id) info->link->reply(request_id, ack);
 }
 
 asio::awaitable<void> LinkServer::watchdog() {

@@ -4,14 +4,15 @@
 
 namespace fleet::master {
 
-ftp::FileFacts facts_of(const meta::Entry& entry, std::string name) {
+ftp::FileFacts facts_of(const meta::Entry& entry, std::string name, bool offline) {
   ftp::FileFacts f;
   f.name = std::move(name);
   f.is_dir = entry.is_dir;
   f.size = entry.size;
   f.mtime = entry.mtime;
   f.owner = entry.owner.empty() ? "ftp" : entry.owner;
-  f.group = "ftp";
+  f.group = offline ? "offline" : "ftp";
+  f.offline = offline;
   f.unique = static_cast<std::uint64_t>(entry.id);
   // RFC 3659 §7.5.5: what this user may do (every logged-in user has full rights for now).
   f.perm = entry.is_dir ? "flcdmpe" : "adfrw";
@@ -19,13 +20,14 @@ ftp::FileFacts facts_of(const meta::Entry& entry, std::string name) {
 }
 
 std::vector<std::string> listing_lines(meta::MetaStore& store, ListingFormat format, const std::string& path,
-                                       const meta::Entry& entry, std::int64_t now) {
+                                       const meta::Entry& entry, std::int64_t now, const OfflineCheck& offline) {
   std::vector<std::string> lines;
   auto emit = [&](const meta::Entry& e, std::string name) {
+    const bool off = !e.is_dir && offline && offline(e);
     switch (format) {
-      case ListingFormat::List: lines.push_back(ftp::format_list_line(facts_of(e, std::move(name)), now)); break;
+      case ListingFormat::List: lines.push_back(ftp::format_list_line(facts_of(e, std::move(name), off), now)); break;
       case ListingFormat::Nlst: lines.push_back(std::move(name)); break;
-      case ListingFormat::Mlsd: lines.push_back(ftp::format_mlsx_line(facts_of(e, std::move(name)))); break;
+      case ListingFormat::Mlsd: lines.push_back(ftp::format_mlsx_line(facts_of(e, std::move(name), off))); break;
     }
   };
   if (!entry.is_dir) {

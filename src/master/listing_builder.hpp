@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,13 +14,18 @@ namespace fleet::master {
 
 enum class ListingFormat { List, Nlst, Mlsd };
 
-// The facts a listing shows for one VFS entry, under the name `name`.
-ftp::FileFacts facts_of(const meta::Entry& entry, std::string name);
+// True for a file none of whose copies can be read right now.
+using OfflineCheck = std::function<bool(const meta::Entry&)>;
+
+// The facts a listing shows for one VFS entry, under the name `name`. A file
+// with no copy online says so: the MLSx fact "x.offline=1", and "offline" in
+// LIST's group column (where `ls -l` parsers keep reading names correctly).
+ftp::FileFacts facts_of(const meta::Entry& entry, std::string name, bool offline = false);
 
 // Lines (no line ends) listing `path`: a directory's children, or the single
 // file. MLSD of a directory starts with its "cdir" line.
 std::vector<std::string> listing_lines(meta::MetaStore& store, ListingFormat format, const std::string& path,
-                                       const meta::Entry& entry, std::int64_t now);
+                                       const meta::Entry& entry, std::int64_t now, const OfflineCheck& offline);
 
 // The data-connection form: every line ended by CRLF.
 std::string join_crlf(const std::vector<std::string>& lines);

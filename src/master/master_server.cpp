@@ -5,6 +5,9 @@
 
 #include <filesystem>
 
+#include "cluster/link_auth.hpp"
+#include "ftp/path.hpp"
+#include "master/cluster_report.hpp"
 #include "master/control_channel.hpp"
 #include "master/http_status.hpp"
 #include "master/link_server.hpp"
@@ -20,11 +23,13 @@ struct MasterServer::Impl {
         hash_pool(2),
         passive_ports(config.passive_ports),
         acceptor(io),
-        http(io.get_executor(), [this](const std::string& path) { return http_response(path); }) {}
+        http(io.get_executor(), [this](const HttpStatus::Request& r) { return http_response(r); }) {}
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve(asio::ip::tcp::socket socket);
-  HttpStatus::Response http_response(const std::string& path);
+  HttpStatus::Response http_response(const HttpStatus::Request& request);
+  HttpStatus::Response admin_response(const HttpStatus::Request& request);
+  asio::awaitable<void> periodic_scrub();
 
   asio::io_context& io;
   config::MasterConfig config;
@@ -35,6 +40,8 @@ struct MasterServer::Impl {
   asio::thread_pool hash_pool;
   net::PortCursor passive_ports;
   std::unique_ptr<TransferLog> xferlog;
+  std::unique_ptr<Replicator> replicator;
+  std::unique_ptr<ClusterJobs> jobs;
   std::unique_ptr<SessionEnv> env;
   std::unique_ptr<LinkServer> link;
   asio::ip::tcp::acceptor acceptor;
@@ -54,9 +61,12 @@ void MasterServer::start() {
   std::filesystem::create_directories(m.config.state_dir);
   m.store = meta::open_sqlite_store(m.config.database());
   m.xferlog = std::make_unique<TransferLog>(m.config.transfer_log());
+  m.nodes.set_policy(&m.config.cluster.placement);
+  m.replicator = std::make_unique<Replicator>(m.io.get_executor(), m.nodes, *m.store, m.config.cluster);
+  m.jobs = std::make_unique<ClusterJobs>(m.io.get_executor(), m.nodes, *m.store, *m.replicator);
   m.env = std::make_unique<SessionEnv>(SessionEnv{m.config, *m.store, m.nodes, m.stats, m.guard, m.hash_pool,
-                                                  m.passive_ports, *m.xferlog});
-  m.link = std::make_unique<LinkServer>(m.io.get_executor(), m.config, m.nodes, *m.store);
+                                                  m.passive_ports, *m.xferlog, *m.replicator, *m.jobs});
+  m.link = std::make_unique<LinkServer>(m.io.get_executor(), m.config, m.nodes, *m.store, *m.replicator);
   m.link->listen();
 
   asio::ip::tcp::endpoint ep(asio::ip::make_address(m.config.listen_address), m.config.listen_port);
@@ -73,6 +83,8 @@ void MasterServer::start() {
     asio::co_spawn(m.io, m.http.run(), asio::detached);
   }
   asio::co_spawn(m.io, m.link->run(), asio::detached);
+  m.replicator->start();
+  if (m.config.cluster.scrub_interval.count() > 0) asio::co_spawn(m.io, m.periodic_scrub(), asio::detached);
   asio::co_spawn(m.io, m.accept_loop(), asio::detached);
   spdlog::info("master {} serving FTP on {}:{}, node link on {}:{}, metadata in {}", m.config.name,
                m.config.listen_address, m.config.listen_port, m.config.link_address, m.config.link_port,
@@ -86,6 +98,7 @@ void MasterServer::stop() {
   m.acceptor.close(ec);
   m.http.stop();
   if (m.link) m.link->stop();
+  if (m.replicator) m.replicator->stop();
 }
 
 asio::awaitable<void> MasterServer::Impl::accept_loop() {
@@ -124,11 +137,15 @@ asio::awaitable<void> MasterServer::Impl::serve(asio::ip::tcp::socket socket) {
   co_await session->run();
 }
 
-HttpStatus::Response MasterServer::Impl::http_response(const std::string& path) {
+HttpStatus::Response MasterServer::Impl::http_response(const HttpStatus::Request& request) {
+  const auto& path = request.path;
+  if (path.rfind("/admin/", 0) == 0) return admin_response(request);
   if (path == "/health") {
-    const auto n = nodes.online_count();
-    return {n > 0 ? 200 : 503, std::string(n > 0 ? "ok" : "no storage node online") + "\nnodes_online " +
-                                   std::to_string(n) + "\n"};
+    const auto all = nodes.online();
+    const auto serving = std::count_if(all.begin(), all.end(), [](const NodeInfo* n) { return n->serves(); });
+    return {serving > 0 ? 200 : 503, std::string(serving > 0 ? "ok" : "no storage node serving") +
+                                         "\nnodes_online " + std::to_string(serving) + "\nnodes_connected " +
+                                         std::to_string(all.size()) + "\n"};
   }
   if (path == "/metrics") {
     std::string b;
@@ -148,6 +165,54 @@ HttpStatus::Response MasterServer::Impl::http_response(const std::string& path) 
     return {200, b};
   }
   return {404, "not found\n"};
+}
+
+// The operator's endpoints behind `fleetftp nodes|rebalance|scrub`; the
+// caller proves it may act by presenting the cluster's link key.
+HttpStatus::Response MasterServer::Impl::admin_response(const HttpStatus::Request& r) {
+  if (!cluster::proofs_equal(r.bearer, config.link_key)) return {401, "the admin API needs the link key\n"};
+  auto arg = [&r](const char* key) {
+    auto it = r.query.find(key);
+    return it == r.query.end() ? std::string() : it->second;
+  };
+  auto started = [](const std::string& why, const std::string& what) -> HttpStatus::Response {
+    return why.empty() ? HttpStatus::Response{200, what + " started\n"} : HttpStatus::Response{409, why + "\n"};
+  };
+  if (r.path == "/admin/nodes") return {200, nodes_report(nodes, *store, *jobs)};
+  if (r.path == "/admin/jobs") {
+    std::string body;
+    for (const auto& [kind, job] : jobs->jobs())
+      body += kind + " " + (job.running ? "running" : job.failed ? "failed" : "done") + " " + job.describe() + "\n";
+    return {200, body};
+  }
+  if (r.path == "/admin/drain") return started(jobs->drain(arg("node")), "drain " + arg("node"));
+  if (r.path == "/admin/rebalance") return started(jobs->rebalance(), "rebalance");
+  if (r.path == "/admin/scrub") return started(jobs->scrub(), "scrub");
+  if (r.path == "/admin/select") {
+    const auto direction = arg("direction") == "down" ? cluster::Direction::Download : cluster::Direction::Upload;
+    auto path = ftp::resolve_path("/", arg("path"));
+    if (!path) return {400, "select needs a valid path\n"};
+    std::vector<std::string> holders;
+    if (direction == cluster::Direction::Download) {
+      auto entry = store->lookup(*path);
+      if (!entry || entry->is_dir) return {404, *path + ": no such file\n"};
+      holders = entry->nodes;
+    }
+    auto ranking = nodes.rank(direction, *path, holders);
+    if (direction == cluster::Direction::Download && holders.empty()) ranking.clear();
+    return {200, cluster::explain(ranking, direction, *path) + "\n"};
+  }
+  return {404, "unknown admin request\n"};
+}
+
+asio::awaitable<void> MasterServer::Impl::periodic_scrub() {
+  asio::steady_timer timer(io);
+  while (!stopping) {
+    timer.expires_after(config.cluster.scrub_interval);
+    co_await timer.async_wait(net::use_tuple);
+    if (stopping) break;
+    if (auto why = jobs->scrub(); !why.empty()) spdlog::info("periodic scrub skipped: {}", why);
+  }
 }
 
 }  // namespace fleet::master

@@ -13,6 +13,8 @@ void NodeRegistry::attach(NodeInfo node) {
     detach(name, old.get(), "node " + name + " reconnected");
     if (old) old->close();
   }
+  lost_.erase(name);
+  node.connected_at = node.last_seen = node.bytes_at = Clock::now();
   nodes_.emplace(name, std::move(node));
 }
 
@@ -20,15 +22,21 @@ void NodeRegistry::detach(const std::string& name, const cluster::LinkConnection
   auto it = nodes_.find(name);
   if (it == nodes_.end() || it->second.link.get() != link) return;
   nodes_.erase(it);
-  std::vector<std::uint64_t> lost;
+  lost_[name] = Clock::now();
+  std::vector<std::uint64_t> gone;
   for (const auto& [ticket, w] : watches_)
-    if (w.node == name) lost.push_back(ticket);
-  for (auto ticket : lost) complete(ticket, TransferOutcome::failed(reason));
+    if (w.node == name) gone.push_back(ticket);
+  for (auto ticket : gone) complete(ticket, TransferOutcome::failed(reason));
 }
 
 NodeInfo* NodeRegistry::find(const std::string& name) {
   auto it = nodes_.find(name);
   return it == nodes_.end() ? nullptr : &it->second;
+}
+
+NodeInfo* NodeRegistry::find_serving(const std::string& name) {
+  auto* n = find(name);
+  return n && n->serves() ? n : nullptr;
 }
 
 std::vector<NodeInfo*> NodeRegistry::online() {
@@ -37,29 +45,61 @@ std::vector<NodeInfo*> NodeRegistry::online() {
   return out;
 }
 
-bool NodeRegistry::better(const NodeInfo& a, const NodeInfo& b) {
-  if (a.active != b.active) return a.active < b.active;
-  return a.chosen < b.chosen;
+void NodeRegistry::record_heartbeat(NodeInfo& node, std::uint64_t bytes_total) {
+  const auto now = Clock::now();
+  const double seconds = std::chrono::duration<double>(now - node.bytes_at).count();
+  if (seconds > 0.2 && bytes_total >= node.bytes_total) {
+    node.bytes_per_second = static_cast<double>(bytes_total - node.bytes_total) / seconds;
+    node.bytes_total = bytes_total;
+    node.bytes_at = now;
+  }
 }
 
-NodeInfo* NodeRegistry::pick_for_upload(std::uint64_t min_free) {
-  NodeInfo* best = nullptr;
-  for (auto& [name, n] : nodes_) {
-    if (n.total_bytes != 0 && n.free_bytes < min_free) continue;
-    if (!best || better(n, *best)) best = &n;
+std::vector<cluster::NodeLoad> NodeRegistry::loads(const std::vector<NodeInfo*>& nodes) const {
+  std::vector<cluster::NodeLoad> out;
+  out.reserve(nodes.size());
+  for (const auto* n : nodes) {
+    cluster::NodeLoad l;
+    l.name = n->name;
+    l.free_bytes = n->free_bytes;
+    l.total_bytes = n->total_bytes;
+    l.active_transfers = n->active;
+    l.bytes_per_second = n->bytes_per_second;
+    l.last_chosen = n->last_chosen;
+    l.draining = n->draining;
+    out.push_back(std::move(l));
   }
-  if (best) ++best->chosen;
-  return best;
+  return out;
 }
 
-NodeInfo* NodeRegistry::pick_holder(const std::vector<std::string>& holders) {
-  NodeInfo* best = nullptr;
-  for (const auto& h : holders) {
-    auto* n = find(h);
-    if (n && (!best || better(*n, *best))) best = n;
+std::vector<cluster::Candidate> NodeRegistry::rank(cluster::Direction direction, std::string_view path,
+                                                   const std::vector<std::string>& only) {
+  std::vector<NodeInfo*> nodes;
+  for (auto& [name, n] : nodes_)
+    if (n.serves() && (only.empty() || std::find(only.begin(), only.end(), name) != only.end())) nodes.push_back(&n);
+  return cluster::rank(policy_ ? *policy_ : default_policy_, direction, path, loads(nodes));
+}
+
+NodeInfo* NodeRegistry::pick_for_upload(std::string_view path, const std::vector<std::string>& exclude) {
+  for (const auto& c : rank(cluster::Direction::Upload, path)) {
+    if (!c.eligible) break;
+    if (std::find(exclude.begin(), exclude.end(), c.node) != exclude.end()) continue;
+    auto* n = find(c.node);
+    n->last_chosen = ++choice_clock_;
+    return n;
   }
-  if (best) ++best->chosen;
-  return best;
+  return nullptr;
+}
+
+NodeInfo* NodeRegistry::pick_holder(const std::vector<std::string>& holders, std::string_view path) {
+  if (holders.empty()) return nullptr;
+  for (const auto& c : rank(cluster::Direction::Download, path, holders)) {
+    if (!c.eligible) break;
+    auto* n = find(c.node);
+    n->last_chosen = ++choice_clock_;
+    return n;
+  }
+  return nullptr;
 }
 
 void NodeRegistry::watch(std::uint64_t ticket, const std::string& node, DoneHandler handler) {

@@ -1,9 +1,11 @@
-// NodeRegistry: the master's view of the storage nodes that are online, and
-// the routing of transfer tickets to whoever waits for their completion.
+// NodeRegistry: the master's view of the storage nodes — which are connected,
+// in what state, how loaded — and the routing of transfer tickets to whoever
+// waits for their completion.
 //
 // A ticket names one data transfer on one node. Whoever starts a transfer
 // watches its ticket; the node's TransferDone (or the node going away) calls
-// the handler exactly once. Placement picks nodes from here.
+// the handler exactly once. Placement (cluster/placement.hpp) picks nodes
+// from here.
 #pragma once
 
 #include <chrono>
@@ -11,47 +13,74 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "cluster/link_connection.hpp"
+#include "cluster/placement.hpp"
 #include "master/transfer_outcome.hpp"
 
 namespace fleet::master {
+
+enum class NodeState {
+  Syncing,  // connected; missed changes replayed and inventory reconciled before use
+  Online,   // serves downloads and takes uploads (unless draining)
+};
 
 struct NodeInfo {
   std::string name;
   std::string data_address;    // where clients and peers reach the node
   std::string public_address;  // the node also listens here, if set
   std::shared_ptr<cluster::LinkConnection> link;
+  NodeState state = NodeState::Syncing;
+  bool draining = false;       // operator asked to move everything off it
   std::uint64_t free_bytes = 0;
   std::uint64_t total_bytes = 0;
   std::uint32_t active = 0;    // transfers started here and not yet done
-  std::uint64_t chosen = 0;    // times picked, to spread work among equals
+  std::uint64_t last_chosen = 0;
+  std::chrono::steady_clock::time_point connected_at;
   std::chrono::steady_clock::time_point last_seen;
+  // Throughput from the heartbeats' byte counters.
+  std::uint64_t bytes_total = 0;
+  std::chrono::steady_clock::time_point bytes_at;
+  double bytes_per_second = 0;
+
+  bool serves() const { return state == NodeState::Online; }
 };
 
 class NodeRegistry {
  public:
   using DoneHandler = std::function<void(TransferOutcome)>;
+  using Clock = std::chrono::steady_clock;
 
-  // Registers a node that completed the handshake; a node of the same name
-  // that was still registered is dropped first (its link is closed).
+  void set_policy(const cluster::PlacementPolicy* policy) { policy_ = policy; }
+
+  // Registers a node that completed the handshake (state Syncing); a node of
+  // the same name that was still registered is dropped first.
   void attach(NodeInfo node);
   // Drops the node if `link` is still its link; every ticket watched on it
   // completes with a failure naming `reason`.
   void detach(const std::string& name, const cluster::LinkConnection* link, const std::string& reason);
 
   NodeInfo* find(const std::string& name);
+  // A connected node that serves (Online), or nullptr.
+  NodeInfo* find_serving(const std::string& name);
   std::vector<NodeInfo*> online();
   std::size_t online_count() const { return nodes_.size(); }
+  // When each node that was connected since start went away (for the grace period).
+  const std::map<std::string, Clock::time_point>& lost() const { return lost_; }
+  void record_heartbeat(NodeInfo& node, std::uint64_t bytes_total);
 
-  // The node to receive a new upload: fewest running transfers, then least
-  // often chosen; nodes under `min_free` bytes are skipped. nullptr if none.
-  NodeInfo* pick_for_upload(std::uint64_t min_free = 0);
-  // The online node among `holders` to serve a download, same ordering.
-  NodeInfo* pick_holder(const std::vector<std::string>& holders);
+  // The node to receive a new upload of `path` per the placement policy,
+  // never one of `exclude`. nullptr if none is eligible.
+  NodeInfo* pick_for_upload(std::string_view path = "/", const std::vector<std::string>& exclude = {});
+  // The serving node among `holders` to read a copy from.
+  NodeInfo* pick_holder(const std::vector<std::string>& holders, std::string_view path = "/");
+  // The placement table behind those choices, for operators.
+  std::vector<cluster::Candidate> rank(cluster::Direction direction, std::string_view path,
+                                       const std::vector<std::string>& only = {});
 
   std::uint64_t new_ticket() { return next_ticket_++; }
   void watch(std::uint64_t ticket, const std::string& node, DoneHandler handler);
@@ -64,12 +93,16 @@ class NodeRegistry {
     std::string node;
     DoneHandler handler;
   };
-  static bool better(const NodeInfo& a, const NodeInfo& b);
   void complete(std::uint64_t ticket, TransferOutcome outcome);
+  std::vector<cluster::NodeLoad> loads(const std::vector<NodeInfo*>& nodes) const;
 
+  const cluster::PlacementPolicy* policy_ = nullptr;
+  cluster::PlacementPolicy default_policy_;
   std::map<std::string, NodeInfo> nodes_;
+  std::map<std::string, Clock::time_point> lost_;
   std::unordered_map<std::uint64_t, Watch> watches_;
   std::uint64_t next_ticket_ = 1;
+  std::uint64_t choice_clock_ = 0;
 };
 
 }  // namespace fleet::master

@@ -12,6 +12,7 @@
 #include "auth/password.hpp"
 #include "ftp/path.hpp"
 #include "ftp/reply.hpp"
+#include "master/cluster_report.hpp"
 #include "master/listing_builder.hpp"
 
 namespace fleet::master {
@@ -346,7 +347,7 @@ asio::awaitable<void> Session::cmd_site(const ftp::Command& c) {
   std::string sub = c.arg.substr(0, space);
   std::transform(sub.begin(), sub.end(), sub.begin(), [](unsigned char ch) { return std::toupper(ch); });
   if (sub == "HELP" || sub.empty()) {
-    reply(214, "SITE commands:\n HELP\n STATS\n NODES\nEnd.");
+    reply(214, "SITE commands:\n HELP\n STATS\n NODES\n COPIES <path>\n NODESELECT UP|DOWN <path>\nEnd.");
   } else if (sub == "STATS") {
     const auto& s = env_.stats;
     reply(211, "Master statistics:\n"
@@ -360,11 +361,36 @@ asio::awaitable<void> Session::cmd_site(const ftp::Command& c) {
                " nodes online: " + std::to_string(env_.nodes.online_count()) + "\n"
                "End.");
   } else if (sub == "NODES") {
-    std::string text = "Nodes online:\n";
-    for (auto* n : env_.nodes.online())
-      text += " " + n->name + " " + n->data_address + " free " + std::to_string(n->free_bytes >> 20) + " MiB of " +
-              std::to_string(n->total_bytes >> 20) + " MiB, active transfers " + std::to_string(n->active) + "\n";
-    reply(211, text + "End.");
+    reply(211, "Nodes:\n" + nodes_report(env_.nodes, env_.store, env_.jobs) + "End.");
+  } else if (sub == "COPIES") {
+    auto path = resolve(space == std::string::npos ? "" : c.arg.substr(space + 1));
+    const auto text = path ? copies_report(env_.nodes, env_.store, env_.replicator.wanted(*path), *path) : "";
+    if (text.empty()) reply(550, "SITE COPIES: no such file.");
+    else reply(211, text + "End");
+  } else if (sub == "NODESELECT") {
+    // SITE NODESELECT UP|DOWN <path>: why placement would pick which node.
+    std::string rest = space == std::string::npos ? "" : c.arg.substr(space + 1);
+    const auto sp = rest.find(' ');
+    std::string dir = rest.substr(0, sp);
+    std::transform(dir.begin(), dir.end(), dir.begin(), [](unsigned char ch) { return std::toupper(ch); });
+    auto path = sp == std::string::npos ? std::nullopt : resolve(rest.substr(sp + 1));
+    if ((dir != "UP" && dir != "DOWN") || !path) {
+      reply(501, "Syntax: SITE NODESELECT UP|DOWN <path>");
+      co_return;
+    }
+    std::vector<std::string> holders;
+    if (dir == "DOWN") {
+      auto entry = env_.store.lookup(*path);
+      if (!entry || entry->is_dir) {
+        reply(550, *path + ": No such file.");
+        co_return;
+      }
+      holders = entry->nodes;
+    }
+    const auto direction = dir == "UP" ? cluster::Direction::Upload : cluster::Direction::Download;
+    auto ranking = env_.nodes.rank(direction, *path, holders);
+    if (direction == cluster::Direction::Download && holders.empty()) ranking.clear();
+    reply(211, cluster::explain(ranking, direction, *path) + "\nEnd.");
   } else {
     reply(500, "'SITE " + sub + "': unknown SITE command.");
   }
@@ -481,7 +507,8 @@ asio::awaitable<void> Session::cmd_stat(const ftp::Command& c) {
     co_return;
   }
   std::string text = "Status of " + *path + ":\n";
-  for (const auto& line : listing_lines(env_.store, ListingFormat::List, *path, *entry, std::time(nullptr)))
+  for (const auto& line : listing_lines(env_.store, ListingFormat::List, *path, *entry, std::time(nullptr),
+                                        [this](const meta::Entry& e) { return offline(e); }))
     text += line + "\n";
   reply(213, text + "End of status.");
 }

@@ -22,6 +22,7 @@
 #include "ftp/command.hpp"
 #include "ftp/hostport.hpp"
 #include "master/control_channel.hpp"
+#include "master/listing_builder.hpp"
 #include "master/local_transfer.hpp"
 #include "master/session_env.hpp"
 
@@ -158,6 +159,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<std::string> predict_node();
   bool pret_is_listing() const;
   void release_data_setup();
+  // Whether a file has no copy that can be read now (for listings).
+  bool offline(const meta::Entry& e);
+  std::string listing_payload(ListingFormat format, const std::string& path, const meta::Entry& entry);
   asio::awaitable<void> send_listing(Op op, std::string payload);
   asio::awaitable<void> start_retr(const std::string& path);
   asio::awaitable<void> start_store(Op op, const std::string& path);
@@ -169,8 +173,27 @@ class Session : public std::enable_shared_from_this<Session> {
   void finish_transfer();
   void abort_transfer();
   void record(const Transfer& t, bool complete);
-  asio::awaitable<void> send_file_op(const std::string& node, link::FileOp op);
+  // --- changes on the nodes' disks (session_files.cpp) ---
+  struct NodeFailure {
+    std::string node;
+    std::string error;
+  };
+  // Runs `op` on each connected node of `targets` in turn, stopping at the
+  // first real failure; `done` gets the nodes where it took effect, `offline`
+  // the ones that were not connected.
+  asio::awaitable<std::optional<NodeFailure>> run_on_nodes(const std::vector<std::string>& targets, link::FileOp op,
+                                                           std::vector<std::string>& done,
+                                                           std::vector<std::string>& offline);
+  // Keeps a change for nodes that are away, replayed when they return.
+  void queue_for(const std::vector<std::string>& nodes, meta::NodeOp::Kind kind, const std::string& path,
+                 const std::string& path2);
+  // Fire and forget (offline nodes get deletes queued): for cleanups whose
+  // failure changes no reply.
   void file_op_everywhere(const std::vector<std::string>& nodes, link::FileOp op);
+  // Every node the cluster knows: connected, lost, or holding copies in the VFS.
+  std::vector<std::string> known_nodes();
+  // Names starting with ".fleetftp-" belong to the nodes' housekeeping.
+  static bool is_reserved(const std::string& path);
 
   SessionEnv& env_;
   std::shared_ptr<ReplySink> sink_;

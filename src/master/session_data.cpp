@@ -15,12 +15,12 @@
 
 #include "ftp/path.hpp"
 #include "master/listing_builder.hpp"
+#include "master/node_calls.hpp"
 #include "master/session.hpp"
 
 namespace fleet::master {
 
 namespace {
-constexpr auto kNodeCallTimeout = std::chrono::seconds(10);
 
 bool same_address(const std::string& a, const std::string& b) {
   std::error_code ea, eb;
@@ -48,6 +48,10 @@ std::string strip_list_options(std::string arg) {
 }  // namespace
 
 // ---------------------------------------------------------------- setup
+
+bool Session::offline(const meta::Entry& e) {
+  return std::none_of(e.nodes.begin(), e.nodes.end(), [this](const auto& n) { return env_.nodes.find_serving(n); });
+}
 
 void Session::release_data_setup() {
   if (auto* np = std::get_if<NodePassive>(&data_)) {
@@ -148,20 +152,18 @@ bool Session::pret_is_listing() const {
 
 std::optional<std::string> Session::predict_node() {
   if (env_.nodes.online_count() == 0 || pret_is_listing()) return std::nullopt;
-  std::string file;
-  if (pret_) {
-    if (pret_->verb == "RETR" || pret_->verb == "APPE" || (pret_->verb == "STOR" && rest_ > 0)) {
-      if (auto p = resolve(pret_->arg)) file = *p;
-    }
-  } else {
-    file = predicted_path_;
-  }
-  if (!file.empty()) {
+  // The file the next transfer is (probably) about: named by PRET, or the last
+  // one the session asked the size or time of.
+  std::string file = predicted_path_;
+  if (pret_) file = resolve(pret_->arg).value_or("");
+  const bool upload = pret_ && (pret_->verb == "STOR" || pret_->verb == "STOU" || pret_->verb == "APPE");
+  const bool writes_existing = pret_ && (pret_->verb == "APPE" || (pret_->verb == "STOR" && rest_ > 0));
+  if (!file.empty() && (!upload || writes_existing)) {
     auto entry = env_.store.lookup(file);
     if (entry && !entry->is_dir)
-      if (auto* n = env_.nodes.pick_holder(entry->nodes)) return n->name;
+      if (auto* n = env_.nodes.pick_holder(entry->nodes, file)) return n->name;
   }
-  if (auto* n = env_.nodes.pick_for_upload()) return n->name;
+  if (auto* n = env_.nodes.pick_for_upload(upload && !file.empty() ? file : cwd_)) return n->name;
   return std::nullopt;
 }
 
@@ -172,22 +174,12 @@ std::shared_ptr<net::PassiveListener> Session::open_master_listener() {
 asio::awaitable<std::optional<std::uint16_t>> Session::open_node_listener(const std::string& node,
                                                                          std::uint64_t ticket,
                                                                          const std::string& allowed_ip) {
-  auto* info = env_.nodes.find(node);
-  if (!info) co_return std::nullopt;
-  auto link = info->link;
-  link::Envelope env;
-  auto* op = env.mutable_open_passive();
-  op->set_ticket(ticket);
-  op->set_allowed_ip(allowed_ip);
-  op->set_accept_timeout_ms(static_cast<std::uint32_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(env_.config.data_timeout).count()));
-  auto r = co_await link->call(env, kNodeCallTimeout);
-  if (!r || !r->has_passive_opened()) {
-    spdlog::warn("node {}: could not open a passive listener: {}", node,
-                 r && r->has_op_result() ? r->op_result().error() : "no answer");
-    co_return std::nullopt;
-  }
-  co_return static_cast<std::uint16_t>(r->passive_opened().port());
+  std::string error;
+  auto port = co_await node_open_passive(
+      env_.nodes, node, ticket, allowed_ip,
+      std::chrono::duration_cast<std::chrono::milliseconds>(env_.config.data_timeout), error);
+  if (!port) spdlog::warn("node {}: could not open a passive listener: {}", node, error);
+  co_return port;
 }
 
 asio::awaitable<bool> Session::open_passive(bool for_epsv, DataSetup& out) {
@@ -282,9 +274,7 @@ void Session::watch_ticket(const std::string& node, std::uint64_t ticket) {
 asio::awaitable<std::optional<std::string>> Session::start_on_node(const std::string& node,
                                                                   link::StartTransfer start, bool client_facing,
                                                                   bool stores_file) {
-  auto* info = env_.nodes.find(node);
-  if (!info) co_return "node " + node + " is offline";
-  auto link = info->link;
+  if (!env_.nodes.find(node)) co_return "node " + node + " is offline";
   const auto ticket = start.ticket();
   if (client_facing) transfer_->client_ticket = ticket;
   if (stores_file) {
@@ -292,11 +282,8 @@ asio::awaitable<std::optional<std::string>> Session::start_on_node(const std::st
     transfer_->node = node;
   }
   watch_ticket(node, ticket);
-  link::Envelope env;
-  *env.mutable_start_transfer() = std::move(start);
-  auto r = co_await link->call(env, kNodeCallTimeout);
-  if (!r || !r->has_op_result() || !r->op_result().ok()) {
-    std::string why = !r ? "node " + node + " did not answer" : r->op_result().error();
+  auto r = co_await node_start_transfer(env_.nodes, node, std::move(start));
+  if (!r.ok()) {
     if (transfer_) {
       env_.nodes.unwatch(ticket);
       auto& ts = transfer_->tickets;
@@ -305,7 +292,7 @@ asio::awaitable<std::optional<std::string>> Session::start_on_node(const std::st
         --transfer_->pending;
       }
     }
-    co_return why.empty() ? "the node refused the transfer" : why;
+    co_return r.error();
   }
   co_return std::nullopt;
 }
@@ -381,15 +368,19 @@ void Session::finish_transfer() {
     if (st != meta::Status::Ok) {
       o.ok = false;
       o.error = "the file was stored but its directory is gone";
-    } else if (before) {
+    } else {
+      const int wanted = env_.replicator.wanted(t.path);
+      if (wanted > 1) {
+        env_.store.set_replicas(t.path, wanted);
+        env_.replicator.request(t.path);
+      }
+    }
+    if (o.ok && before) {
       // The new content lives on t.node only; older copies elsewhere are stale.
       std::vector<std::string> stale;
       for (const auto& n : before->nodes)
         if (n != t.node) stale.push_back(n);
-      link::FileOp del;
-      del.set_kind(link::DELETE);
-      del.set_path(t.path);
-      file_op_everywhere(stale, del);
+      file_op_everywhere(stale, make_file_op(link::DELETE, t.path));
     }
   }
   if (!o.ok && stores && (t.op == Op::Appe || t.offset > 0) && !t.node.empty()) {
@@ -398,16 +389,8 @@ void Session::finish_transfer() {
     asio::co_spawn(
         wake_.get_executor(),
         [self = shared_from_this(), node = t.node, path = t.path]() -> asio::awaitable<void> {
-          auto* info = self->env_.nodes.find(node);
-          if (!info) co_return;
-          auto link = info->link;
-          link::Envelope env;
-          env.mutable_file_op()->set_kind(link::STAT);
-          env.mutable_file_op()->set_path(path);
-          auto r = co_await link->call(env, kNodeCallTimeout);
-          if (r && r->has_op_result() && r->op_result().ok())
-            self->env_.store.put_file(path, r->op_result().size(), r->op_result().mtime(), self->user_,
-                                      r->op_result().crc32(), node);
+          auto r = co_await node_file_op(self->env_.nodes, node, make_file_op(link::STAT, path));
+          if (r.ok()) self->env_.store.put_file(path, r.size(), r.mtime(), self->user_, r.crc32(), node);
         },
         asio::detached);
   }
@@ -433,8 +416,7 @@ asio::awaitable<void> Session::cmd_list(const ftp::Command& c) {
     reply(550, arg + ": No such file or directory.");
     co_return;
   }
-  co_await send_listing(Op::List, join_crlf(listing_lines(env_.store, ListingFormat::List, *path, *entry,
-                                                          std::time(nullptr))));
+  co_await send_listing(Op::List, listing_payload(ListingFormat::List, *path, *entry));
 }
 
 asio::awaitable<void> Session::cmd_nlst(const ftp::Command& c) {
@@ -445,8 +427,7 @@ asio::awaitable<void> Session::cmd_nlst(const ftp::Command& c) {
     reply(550, arg + ": No such file or directory.");
     co_return;
   }
-  co_await send_listing(Op::Nlst, join_crlf(listing_lines(env_.store, ListingFormat::Nlst, *path, *entry,
-                                                          std::time(nullptr))));
+  co_await send_listing(Op::Nlst, listing_payload(ListingFormat::Nlst, *path, *entry));
 }
 
 asio::awaitable<void> Session::cmd_mlsd(const ftp::Command& c) {
@@ -460,8 +441,12 @@ asio::awaitable<void> Session::cmd_mlsd(const ftp::Command& c) {
     reply(501, c.arg + ": not a directory (use MLST for a file).");
     co_return;
   }
-  co_await send_listing(Op::Mlsd, join_crlf(listing_lines(env_.store, ListingFormat::Mlsd, *path, *entry,
-                                                          std::time(nullptr))));
+  co_await send_listing(Op::Mlsd, listing_payload(ListingFormat::Mlsd, *path, *entry));
+}
+
+std::string Session::listing_payload(ListingFormat format, const std::string& path, const meta::Entry& entry) {
+  return join_crlf(listing_lines(env_.store, format, path, entry, std::time(nullptr),
+                                 [this](const meta::Entry& e) { return offline(e); }));
 }
 
 asio::awaitable<void> Session::send_listing(Op op, std::string payload) {
@@ -570,7 +555,7 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
   }
   predicted_path_ = path;
   DataSetup setup = std::exchange(data_, NoData{});
-  auto* source = env_.nodes.pick_holder(entry->nodes);
+  auto* source = env_.nodes.pick_holder(entry->nodes, path);
   if (!source) {
     data_ = std::move(setup);
     release_data_setup();
@@ -600,7 +585,7 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
     send.set_active_host(at->target.host);
     send.set_active_port(at->target.port);
     err = co_await start_on_node(source_name, std::move(send), true, false);
-  } else if (auto* np = std::get_if<NodePassive>(&setup); np && holds(*entry, np->node) && env_.nodes.find(np->node)) {
+  } else if (auto* np = std::get_if<NodePassive>(&setup); np && holds(*entry, np->node) && env_.nodes.find_serving(np->node)) {
     transfer_->node = np->node;
     send.set_ticket(np->ticket);
     err = co_await start_on_node(np->node, std::move(send), true, false);
@@ -660,6 +645,10 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
 }
 
 asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
+  if (is_reserved(path)) {
+    reply(553, path + ": names starting with .fleetftp- are reserved.");
+    co_return;
+  }
   auto parent = path == "/" ? std::nullopt : env_.store.lookup(ftp::parent_path(path));
   if (!parent || !parent->is_dir) {
     reply(553, path + ": the directory does not exist.");
@@ -685,8 +674,10 @@ asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
   DataSetup setup = std::exchange(data_, NoData{});
   NodeInfo* target = nullptr;
   if (auto* np = std::get_if<NodePassive>(&setup); np && (!needs_holder || holds(*existing, np->node)))
-    target = env_.nodes.find(np->node);
-  if (!target) target = needs_holder ? env_.nodes.pick_holder(existing->nodes) : env_.nodes.pick_for_upload();
+    target = env_.nodes.find_serving(np->node);
+  if (target && target->draining && !needs_holder) target = nullptr;
+  if (!target)
+    target = needs_holder ? env_.nodes.pick_holder(existing->nodes, path) : env_.nodes.pick_for_upload(path);
   if (!target) {
     data_ = std::move(setup);
     release_data_setup();

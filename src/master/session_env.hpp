@@ -7,7 +7,9 @@
 
 #include "auth/login_guard.hpp"
 #include "config/master_config.hpp"
+#include "master/cluster_jobs.hpp"
 #include "master/node_registry.hpp"
+#include "master/replicator.hpp"
 #include "master/stats.hpp"
 #include "master/transfer_log.hpp"
 #include "meta/store.hpp"
@@ -24,6 +26,8 @@ struct SessionEnv {
   asio::thread_pool& hash_pool;
   net::PortCursor& passive_ports;  // the master's own passive range
   TransferLog& xferlog;
+  Replicator& replicator;
+  ClusterJobs& jobs;
 };
 
 }  // namespace fleet::master

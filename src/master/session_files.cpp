@@ -3,17 +3,19 @@
 // copies are told afterwards.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ctime>
+#include <set>
 
 #include "ftp/listing.hpp"
 #include "ftp/path.hpp"
 #include "master/listing_builder.hpp"
+#include "master/node_calls.hpp"
 #include "master/session.hpp"
 
 namespace fleet::master {
 
 namespace {
-constexpr auto kFileOpTimeout = std::chrono::seconds(10);
 
 std::string status_text(meta::Status st) {
   switch (st) {
@@ -29,24 +31,61 @@ std::string status_text(meta::Status st) {
 }
 }  // namespace
 
-asio::awaitable<void> Session::send_file_op(const std::string& node, link::FileOp op) {
-  auto* info = env_.nodes.find(node);
-  if (!info) co_return;
-  auto link = info->link;
-  link::Envelope env;
-  *env.mutable_file_op() = op;
-  auto r = co_await link->call(env, kFileOpTimeout);
-  if (!r || !r->has_op_result()) {
-    spdlog::warn("node {}: no answer to file operation on {}", node, op.path());
-  } else if (!r->op_result().ok() && !r->op_result().not_found()) {
-    spdlog::warn("node {}: file operation on {} failed: {}", node, op.path(), r->op_result().error());
+bool Session::is_reserved(const std::string& path) { return path.find("/.fleetftp-") != std::string::npos; }
+
+std::vector<std::string> Session::known_nodes() {
+  std::set<std::string> names;
+  for (auto* n : env_.nodes.online()) names.insert(n->name);
+  for (const auto& [name, when] : env_.nodes.lost()) names.insert(name);
+  for (const auto& u : env_.store.node_usage()) names.insert(u.node);
+  return {names.begin(), names.end()};
+}
+
+asio::awaitable<std::optional<Session::NodeFailure>> Session::run_on_nodes(const std::vector<std::string>& targets,
+                                                                           link::FileOp op,
+                                                                           std::vector<std::string>& done,
+                                                                           std::vector<std::string>& offline) {
+  for (const auto& node : targets) {
+    if (!env_.nodes.find(node)) {
+      offline.push_back(node);
+      continue;
+    }
+    auto r = co_await node_file_op(env_.nodes, node, op);
+    if (r.ok() || r.not_found()) {
+      done.push_back(node);
+      continue;
+    }
+    if (!env_.nodes.find(node)) {  // it went away meanwhile: the replay will do it
+      offline.push_back(node);
+      continue;
+    }
+    spdlog::warn("node {}: {} failed: {}", node, op.path(), r.error());
+    co_return NodeFailure{node, r.error()};
   }
+  co_return std::nullopt;
+}
+
+void Session::queue_for(const std::vector<std::string>& nodes, meta::NodeOp::Kind kind, const std::string& path,
+                        const std::string& path2) {
+  for (const auto& n : nodes) env_.store.enqueue_node_op(n, kind, path, path2);
+  if (!nodes.empty())
+    spdlog::info("{} offline node(s) will get the change to {} when they return", nodes.size(), path);
 }
 
 void Session::file_op_everywhere(const std::vector<std::string>& nodes, link::FileOp op) {
-  for (const auto& n : nodes)
-    asio::co_spawn(wake_.get_executor(), [self = shared_from_this(), n, op]() { return self->send_file_op(n, op); },
-                   asio::detached);
+  for (const auto& n : nodes) {
+    if (!env_.nodes.find(n)) {
+      if (op.kind() == link::DELETE) queue_for({n}, meta::NodeOp::Kind::Delete, op.path(), "");
+      continue;
+    }
+    asio::co_spawn(
+        wake_.get_executor(),
+        [self = shared_from_this(), n, op]() -> asio::awaitable<void> {
+          auto r = co_await node_file_op(self->env_.nodes, n, op);
+          if (!r.ok() && !r.not_found()) spdlog::warn("node {}: {} failed: {}", n, op.path(), r.error());
+        },
+        asio::detached);
+  }
 }
 
 asio::awaitable<void> Session::cmd_pwd(const ftp::Command&) {
@@ -75,6 +114,10 @@ asio::awaitable<void> Session::cmd_cdup(const ftp::Command&) {
 asio::awaitable<void> Session::cmd_mkd(const ftp::Command& c) {
   auto path = resolve_or_reply(c.arg);
   if (!path) co_return;
+  if (is_reserved(*path)) {
+    reply(550, c.arg + ": names starting with .fleetftp- are reserved.");
+    co_return;
+  }
   const auto st = env_.store.make_dir(*path, user_, std::time(nullptr));
   if (st == meta::Status::Ok) reply(257, ftp::quote_257(*path) + " directory created.");
   else reply(550, c.arg + ": " + status_text(st));
@@ -93,28 +136,34 @@ asio::awaitable<void> Session::cmd_rmd(const ftp::Command& c) {
     co_return;
   }
   if (cwd_ == *path || cwd_.rfind(*path + "/", 0) == 0) cwd_ = ftp::parent_path(*path);
-  link::FileOp op;
-  op.set_kind(link::RMDIR);
-  op.set_path(*path);
-  std::vector<std::string> all;
-  for (auto* n : env_.nodes.online()) all.push_back(n->name);
-  file_op_everywhere(all, op);
+  // The VFS said it was empty; on disk, a node removes what is left of it.
+  std::vector<std::string> done, offline;
+  auto failure = co_await run_on_nodes(known_nodes(), make_file_op(link::RMDIR, *path), done, offline);
+  if (failure) spdlog::warn("node {} kept the directory {}: {}", failure->node, *path, failure->error);
+  queue_for(offline, meta::NodeOp::Kind::RemoveDir, *path, "");
   reply(250, "Directory removed.");
 }
 
 asio::awaitable<void> Session::cmd_dele(const ftp::Command& c) {
   auto path = resolve_or_reply(c.arg);
   if (!path) co_return;
-  meta::Entry removed;
-  const auto st = env_.store.remove_file(*path, &removed);
-  if (st != meta::Status::Ok) {
-    reply(550, c.arg + ": " + status_text(st));
+  auto entry = env_.store.lookup(*path);
+  if (!entry || entry->is_dir) {
+    reply(550, c.arg + ": " + status_text(entry ? meta::Status::IsDirectory : meta::Status::NotFound));
     co_return;
   }
-  link::FileOp op;
-  op.set_kind(link::DELETE);
-  op.set_path(*path);
-  file_op_everywhere(removed.nodes, op);
+  // Nodes first: a node that cannot delete its copy fails this DELE (and only
+  // it); the file stays listed with the copies that are left.
+  std::vector<std::string> done, offline;
+  auto failure = co_await run_on_nodes(entry->nodes, make_file_op(link::DELETE, *path), done, offline);
+  if (failure) {
+    for (const auto& n : done) env_.store.remove_copy(*path, n);
+    reply(450, c.arg + ": not deleted: node " + failure->node + " could not remove its copy (" + failure->error +
+                   ").");
+    co_return;
+  }
+  env_.store.remove_file(*path, nullptr);
+  queue_for(offline, meta::NodeOp::Kind::Delete, *path, "");
   reply(250, "File deleted.");
 }
 
@@ -137,33 +186,50 @@ asio::awaitable<void> Session::cmd_rnto(const ftp::Command& c) {
   const std::string from = std::exchange(rnfr_, std::nullopt).value();
   auto to = resolve_or_reply(c.arg, 553);
   if (!to) co_return;
+  if (is_reserved(*to)) {
+    reply(553, c.arg + ": names starting with .fleetftp- are reserved.");
+    co_return;
+  }
   auto entry = env_.store.lookup(from);
+  auto target = env_.store.lookup(*to);
+  if (!entry) {
+    reply(550, "The file to rename is gone.");
+    co_return;
+  }
+  if (target && target->is_dir) {
+    reply(550, c.arg + ": " + status_text(meta::Status::Exists));
+    co_return;
+  }
+  auto parent = env_.store.lookup(ftp::parent_path(*to));
+  if (!parent || !parent->is_dir || (entry->is_dir && (*to == from || to->rfind(from + "/", 0) == 0))) {
+    reply(553, c.arg + ": cannot rename to that name.");
+    co_return;
+  }
+  // Nodes first, as for DELE; a failure undoes the renames already done.
+  const auto targets = entry->is_dir ? known_nodes() : entry->nodes;
+  std::vector<std::string> done, offline;
+  auto failure = co_await run_on_nodes(targets, make_file_op(link::RENAME, from, *to), done, offline);
+  if (failure) {
+    std::vector<std::string> undone, ignored;
+    co_await run_on_nodes(done, make_file_op(link::RENAME, *to, from), undone, ignored);
+    reply(450, c.arg + ": not renamed: node " + failure->node + " could not rename its copy (" + failure->error +
+                   ").");
+    co_return;
+  }
   std::optional<meta::Entry> replaced;
   const auto st = env_.store.rename(from, *to, &replaced);
   if (st != meta::Status::Ok) {
-    reply(st == meta::Status::NotFound && entry ? 553 : 550, c.arg + ": " + status_text(st));
+    reply(550, c.arg + ": " + status_text(st));
     co_return;
   }
+  queue_for(offline, meta::NodeOp::Kind::Rename, from, *to);
   if (replaced) {
-    link::FileOp del;
-    del.set_kind(link::DELETE);
-    del.set_path(*to);
-    // A node that holds both names gets the rename, which replaces the file.
-    std::vector<std::string> only_replaced;
+    // Nodes that held only the replaced file still have it under the new name.
+    std::vector<std::string> stale;
     for (const auto& n : replaced->nodes)
-      if (!entry || std::find(entry->nodes.begin(), entry->nodes.end(), n) == entry->nodes.end())
-        only_replaced.push_back(n);
-    file_op_everywhere(only_replaced, del);
+      if (std::find(entry->nodes.begin(), entry->nodes.end(), n) == entry->nodes.end()) stale.push_back(n);
+    file_op_everywhere(stale, make_file_op(link::DELETE, *to));
   }
-  link::FileOp op;
-  op.set_kind(link::RENAME);
-  op.set_path(from);
-  op.set_path2(*to);
-  std::vector<std::string> targets;
-  if (entry && !entry->is_dir) targets = entry->nodes;
-  else
-    for (auto* n : env_.nodes.online()) targets.push_back(n->name);
-  file_op_everywhere(targets, op);
   reply(250, "Rename successful.");
 }
 
@@ -207,9 +273,7 @@ asio::awaitable<void> Session::cmd_mfmt(const ftp::Command& c) {
     co_return;
   }
   env_.store.set_mtime(*path, *when);
-  link::FileOp op;
-  op.set_kind(link::SET_MTIME);
-  op.set_path(*path);
+  auto op = make_file_op(link::SET_MTIME, *path);
   op.set_mtime(*when);
   file_op_everywhere(entry->nodes, op);
   reply(213, "Modify=" + ftp::format_time_val(*when) + "; " + name);
@@ -224,7 +288,8 @@ asio::awaitable<void> Session::cmd_mlst(const ftp::Command& c) {
   }
   if (!entry->is_dir) predicted_path_ = *path;
   // RFC 3659 §7.2: the entry line starts with a single space.
-  reply(250, "Listing " + *path + "\n " + ftp::format_mlsx_line(facts_of(*entry, *path)) + "\nEnd");
+  reply(250, "Listing " + *path + "\n " + ftp::format_mlsx_line(facts_of(*entry, *path, !entry->is_dir && offline(*entry))) +
+                 "\nEnd");
 }
 
 }  // namespace fleet::master

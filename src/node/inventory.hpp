@@ -11,14 +11,27 @@
 
 namespace fleet::node {
 
-// Walks the root recursively, sorted by path: regular files only (symlinks
-// are not followed); upload temporaries and paths the namespace would refuse
-// (not UTF-8, overlong names) are left out. Unreadable directories are
-// skipped with a warning.
-std::vector<link::InventoryEntry> scan_inventory(const Storage& storage);
+// Walks the root one directory at a time, in path order, so that a node with
+// a million files never holds its whole inventory in memory: regular files
+// only (symlinks are not followed); upload temporaries, the quarantine folder
+// and paths the namespace would refuse (not UTF-8, overlong names) are left
+// out. Unreadable directories are skipped with a warning.
+class InventoryWalker {
+ public:
+  explicit InventoryWalker(Storage storage);
+  // Up to `max` more entries; fewer only at the end; empty when done.
+  std::vector<link::InventoryEntry> next(std::size_t max);
+  bool done() const { return dirs_.empty() && files_.empty(); }
 
-// Splits entries into Inventory messages of at most `per_chunk` entries; the
-// last one has last=true. No entries still gives one (empty, last) chunk.
-std::vector<link::Inventory> inventory_chunks(std::vector<link::InventoryEntry> entries, std::size_t per_chunk = 1000);
+ private:
+  void read_directory(const std::filesystem::path& dir);
+
+  Storage storage_;
+  std::vector<std::filesystem::path> dirs_;    // still to read; the back is next
+  std::vector<link::InventoryEntry> files_;    // of the directory being reported, reversed
+};
+
+// The whole inventory at once (for small roots and tests).
+std::vector<link::InventoryEntry> scan_inventory(const Storage& storage);
 
 }  // namespace fleet::node

@@ -61,9 +61,8 @@ asio::awaitable<std::size_t> Session::serve() {
   auto self = shared_from_this();
   send_disk_status();
   // Background work holds `self` in the spawned function, so the session
-  // outlives everything it started.
-  asio::co_spawn(
-      link_->executor(), [self] { return self->report_inventory(); }, log_op_error("inventory report"));
+  // outlives everything it started. The inventory waits for the master's
+  // InventoryRequest: it replays missed changes first.
   asio::co_spawn(
       link_->executor(), [self] { return self->heartbeats(); }, log_op_error("heartbeats"));
 
@@ -91,6 +90,8 @@ void Session::dispatch(link::Envelope env) {
         return abort_transfer(id, env.abort_transfer());
       case link::Envelope::kFileOp:
         return file_op(id, env.file_op());
+      case link::Envelope::kInventoryRequest:
+        return report_inventory(id, env.inventory_request());
       default:
         if (id != 0 && !env.is_reply()) {
           reply(id, op_error("this node does not support that request"));
@@ -272,16 +273,42 @@ void Session::file_op(std::uint64_t request_id, const link::FileOp& request) {
   asio::co_spawn(link_->executor(), std::move(run), log_op_error("file operation"));
 }
 
-asio::awaitable<void> Session::report_inventory() {
-  auto scan = [storage = context_->storage] { return scan_inventory(storage); };
-  auto entries = co_await run_on_disk(context_->disk.get_executor(), std::move(scan));
-  const auto count = entries.size();
-  for (auto& chunk : inventory_chunks(std::move(entries))) {
-    link::Envelope env;
-    *env.mutable_inventory() = std::move(chunk);
-    link_->send(env);
-  }
-  spdlog::info("reported {} stored files to the master", count);
+void Session::report_inventory(std::uint64_t request_id, const link::InventoryRequest& request) {
+  constexpr std::uint32_t kDefaultChunk = 1000, kMaxChunk = 10000;
+  const std::size_t per_chunk = request.max_chunk() == 0 ? kDefaultChunk : std::min(request.max_chunk(), kMaxChunk);
+  auto self = shared_from_this();
+  auto run = [self, request_id, per_chunk]() -> asio::awaitable<void> {
+    const auto started = Clock::now();
+    auto walker = std::make_shared<InventoryWalker>(self->context_->storage);
+    std::size_t count = 0;
+    bool acknowledged = true;
+    for (bool last = false; !last && acknowledged;) {
+      // The walk runs on the disk thread, one chunk at a time.
+      auto step = [walker, per_chunk] {
+        auto entries = walker->next(per_chunk);
+        return std::make_pair(std::move(entries), walker->done());
+      };
+      auto chunk = co_await run_on_disk(self->context_->disk.get_executor(), std::move(step));
+      last = chunk.second;
+      link::Envelope env;
+      auto* inventory = env.mutable_inventory();
+      for (auto& e : chunk.first) *inventory->add_entries() = std::move(e);
+      inventory->set_last(last);
+      count += chunk.first.size();
+      // Back-pressure: the next chunk waits for the master to have taken this one.
+      auto ack = co_await self->link_->call(env, std::chrono::seconds(120));
+      acknowledged = ack && ack->has_op_result() && ack->op_result().ok();
+    }
+    const auto seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    if (acknowledged) {
+      spdlog::info("reported {} stored files to the master in {:.1f} s", count, seconds);
+      self->reply(request_id, op_ok());
+    } else {
+      spdlog::warn("inventory report stopped after {} files: the master did not acknowledge a chunk", count);
+      self->reply(request_id, op_error("inventory chunk not acknowledged"));
+    }
+  };
+  asio::co_spawn(link_->executor(), std::move(run), log_op_error("inventory report"));
 }
 
 asio::awaitable<void> Session::heartbeats() {

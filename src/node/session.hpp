@@ -1,5 +1,5 @@
-// Session: one authenticated link to the master. Reports disk space and the
-// inventory, sends heartbeats, and serves the master's requests (passive
+// Session: one authenticated link to the master. Reports disk space and (when
+// asked) the inventory, sends heartbeats, and serves the master's requests (passive
 // listeners, transfers, file operations) until the link closes; then aborts
 // every listener and transfer it started, since they belong to that link.
 #pragma once
@@ -36,11 +36,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void start_transfer(std::uint64_t request_id, const link::StartTransfer& request);
   void abort_transfer(std::uint64_t request_id, const link::AbortTransfer& request);
   void file_op(std::uint64_t request_id, const link::FileOp& request);
+  void report_inventory(std::uint64_t request_id, const link::InventoryRequest& request);
 
   asio::awaitable<void> accept_for(std::shared_ptr<Ticket> ticket, std::string allowed_ip,
                                    std::chrono::milliseconds timeout);
   asio::awaitable<void> transfer(std::shared_ptr<Ticket> ticket, PreparedTransfer prepared);
-  asio::awaitable<void> report_inventory();
   asio::awaitable<void> heartbeats();
 
   void reply(std::uint64_t request_id, link::OpResult result);

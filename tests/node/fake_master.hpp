@@ -67,8 +67,14 @@ class FakeMaster {
   }
 
   // Reads the registration that follows Welcome; returns the inventory.
+  // Reads the DiskStatus, asks for the inventory and acknowledges each chunk,
+  // as the master does.
   asio::awaitable<std::vector<link::InventoryEntry>> read_registration() {
     std::vector<link::InventoryEntry> entries;
+    link::Envelope request;
+    request.set_id(kInventoryRequestId);
+    request.mutable_inventory_request();
+    link->send(request);
     for (;;) {
       auto env = co_await link->read_one();
       if (!env) break;
@@ -79,11 +85,15 @@ class FakeMaster {
       if (!env->has_inventory()) continue;
       ++inventory_chunks;
       for (const auto& e : env->inventory().entries()) entries.push_back(e);
+      link::Envelope ack;
+      ack.mutable_op_result()->set_ok(true);
+      link->reply(env->id(), ack);
       if (env->inventory().last()) break;
     }
     co_return entries;
   }
 
+  static constexpr std::uint64_t kInventoryRequestId = 1u << 30;
   std::optional<link::DiskStatus> disk_status;
   int inventory_chunks = 0;
 

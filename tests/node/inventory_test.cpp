@@ -39,37 +39,35 @@ TEST(Inventory, EmptyOrMissingRootGivesNothing) {
   EXPECT_TRUE(scan_inventory(Storage(dir.path() / "missing")).empty());
 }
 
-std::vector<link::InventoryEntry> numbered(std::size_t n) {
-  std::vector<link::InventoryEntry> entries(n);
-  for (std::size_t i = 0; i < n; ++i) entries[i].set_path("/f" + std::to_string(i));
-  return entries;
+TEST(InventoryWalker, YieldsChunksOfAtMostMaxInPathOrder) {
+  testing::TempDir dir;
+  for (int d = 0; d < 3; ++d)
+    for (int f = 0; f < 7; ++f) dir.write("d" + std::to_string(d) + "/f" + std::to_string(f), "x");
+  dir.write("top.bin", "y");
+  InventoryWalker walker{Storage(dir.path())};
+  std::vector<std::string> paths;
+  std::size_t chunks = 0;
+  while (!walker.done()) {
+    auto chunk = walker.next(5);
+    EXPECT_LE(chunk.size(), 5u);
+    ++chunks;
+    for (const auto& e : chunk) paths.push_back(e.path());
+  }
+  ASSERT_EQ(paths.size(), 22u);
+  EXPECT_GE(chunks, 5u);
+  EXPECT_EQ(paths.front(), "/top.bin");  // a directory's files come before its subdirectories
+  EXPECT_EQ(paths[1], "/d0/f0");
+  EXPECT_EQ(paths.back(), "/d2/f6");
+  EXPECT_TRUE(walker.next(5).empty());
 }
 
-TEST(InventoryChunks, AtMostPerChunkAndTheLastIsMarked) {
-  const auto chunks = inventory_chunks(numbered(2500), 1000);
-  ASSERT_EQ(chunks.size(), 3u);
-  EXPECT_EQ(chunks[0].entries_size(), 1000);
-  EXPECT_EQ(chunks[1].entries_size(), 1000);
-  EXPECT_EQ(chunks[2].entries_size(), 500);
-  EXPECT_FALSE(chunks[0].last());
-  EXPECT_FALSE(chunks[1].last());
-  EXPECT_TRUE(chunks[2].last());
-  EXPECT_EQ(chunks[1].entries(0).path(), "/f1000");
-  EXPECT_EQ(chunks[2].entries(499).path(), "/f2499");
-}
-
-TEST(InventoryChunks, ExactMultipleHasNoTrailingEmptyChunk) {
-  const auto chunks = inventory_chunks(numbered(2000), 1000);
-  ASSERT_EQ(chunks.size(), 2u);
-  EXPECT_TRUE(chunks[1].last());
-  EXPECT_EQ(chunks[1].entries_size(), 1000);
-}
-
-TEST(InventoryChunks, NoFilesIsOneEmptyLastChunk) {
-  const auto chunks = inventory_chunks({}, 1000);
-  ASSERT_EQ(chunks.size(), 1u);
-  EXPECT_EQ(chunks[0].entries_size(), 0);
-  EXPECT_TRUE(chunks[0].last());
+TEST(InventoryWalker, LeavesOutTheQuarantineFolder) {
+  testing::TempDir dir;
+  dir.write(".fleetftp-quarantine/old/file.bin", "set aside by the master");
+  dir.write("kept/.fleetftp-quarantine", "an ordinary file of that name deeper down");
+  const auto entries = scan_inventory(Storage(dir.path()));
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].path(), "/kept/.fleetftp-quarantine");
 }
 
 }  // namespace

@@ -1,0 +1,142 @@
+#include "master/replicator.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "master/node_calls.hpp"
+#include "master/node_copy.hpp"
+#include "net/use_tuple.hpp"
+
+namespace fleet::master {
+
+namespace {
+constexpr auto kScanInterval = std::chrono::seconds(5);
+constexpr std::size_t kScanBatch = 500;
+constexpr int kAttempts = 3;
+constexpr auto kCopyTimeout = std::chrono::hours(6);
+}  // namespace
+
+Replicator::Replicator(asio::any_io_executor ex, NodeRegistry& nodes, meta::MetaStore& store,
+                       const config::ClusterConfig& config)
+    : ex_(ex), nodes_(nodes), store_(store), config_(config), work_ready_(ex), scan_timer_(ex) {}
+
+void Replicator::start() {
+  asio::co_spawn(ex_, scan_loop(), asio::detached);
+  for (int i = 0; i < config_.replication_workers; ++i) asio::co_spawn(ex_, worker(), asio::detached);
+}
+
+void Replicator::stop() {
+  stopping_ = true;
+  work_ready_.cancel();
+  scan_timer_.cancel();
+}
+
+void Replicator::request(const std::string& path) {
+  if (!queued_.insert(path).second) return;
+  queue_.push_back(path);
+  work_ready_.cancel();
+}
+
+void Replicator::scan_soon() { scan_timer_.cancel(); }
+
+// Nodes whose copies count: the serving ones, and those lost less than the
+// grace period ago (they may well come back; copying everything they held at
+// the first hiccup would flood the others).
+std::vector<std::string> Replicator::counted_nodes() const {
+  std::vector<std::string> out;
+  for (auto* n : const_cast<NodeRegistry&>(nodes_).online())
+    if (n->serves()) out.push_back(n->name);
+  const auto now = NodeRegistry::Clock::now();
+  for (const auto& [name, when] : nodes_.lost())
+    if (now - when < config_.rereplicate_after) out.push_back(name);
+  return out;
+}
+
+asio::awaitable<void> Replicator::scan_loop() {
+  while (!stopping_) {
+    scan_timer_.expires_after(kScanInterval);
+    co_await scan_timer_.async_wait(net::use_tuple);
+    if (stopping_) break;
+    if (nodes_.online_count() == 0) continue;
+    const auto counted = counted_nodes();
+    std::int64_t after = 0;
+    while (queue_.size() < 10 * kScanBatch) {
+      auto batch = store_.under_replicated(counted, after, kScanBatch);
+      if (batch.empty()) break;
+      after = batch.back().id;
+      for (const auto& f : batch) request(f.path);
+    }
+  }
+}
+
+asio::awaitable<void> Replicator::worker() {
+  while (!stopping_) {
+    if (queue_.empty()) {
+      work_ready_.expires_after(std::chrono::hours(1));
+      co_await work_ready_.async_wait(net::use_tuple);
+      continue;
+    }
+    auto path = std::move(queue_.front());
+    queue_.pop_front();
+    co_await replicate(path);
+    queued_.erase(path);
+  }
+}
+
+asio::awaitable<void> Replicator::replicate(const std::string& path) {
+  auto entry = store_.lookup(path);
+  if (!entry || entry->is_dir) co_return;
+  const int want = wanted(path);
+  for (int copies = 0;; ++copies) {
+    entry = store_.lookup(path);
+    if (!entry) co_return;
+    const auto serving = std::count_if(entry->nodes.begin(), entry->nodes.end(),
+                                       [&](const std::string& n) { return nodes_.find_serving(n) != nullptr; });
+    if (serving == 0 || serving >= want) co_return;
+    if (copies >= want + kAttempts) co_return;  // something keeps failing; the next scan tries again
+    if ((co_await add_copy(path)).empty()) co_return;
+  }
+}
+
+asio::awaitable<std::string> Replicator::add_copy(const std::string& path, const std::vector<std::string>& avoid) {
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    auto entry = store_.lookup(path);
+    if (!entry || entry->is_dir) co_return "";
+    auto* source = nodes_.pick_holder(entry->nodes, path);
+    std::vector<std::string> exclude = entry->nodes;
+    exclude.insert(exclude.end(), avoid.begin(), avoid.end());
+    auto* target = nodes_.pick_for_upload(path, exclude);
+    if (!source || !target) {
+      spdlog::debug("replication of {}: no {} node available", path, source ? "target" : "source");
+      co_return "";
+    }
+    const std::string from = source->name, to = target->name;
+    auto result = co_await copy_between_nodes(ex_, nodes_, path, from, to, kCopyTimeout);
+    auto now = store_.lookup(path);
+    if (!result.ok) {
+      ++stats_.copies_failed;
+      spdlog::warn("copy of {} from {} to {} failed (attempt {}): {}", path, from, to, attempt, result.error);
+      continue;
+    }
+    const bool unchanged = now && !now->is_dir && now->size == entry->size && now->crc32 == entry->crc32;
+    const bool good = result.size == entry->size && (!entry->has_crc || result.crc32 == entry->crc32);
+    if (!unchanged || !good) {
+      // A corrupt copy, or the file changed meanwhile: this copy is not one of it.
+      if (!good) ++stats_.bad_copies;
+      spdlog::warn("copy of {} on {} does not match the VFS ({}); deleting it", path, to,
+                   good ? "the file changed meanwhile" : "size or CRC-32 differs");
+      co_await node_file_op(nodes_, to, make_file_op(link::DELETE, path));
+      if (!unchanged) co_return "";
+      continue;
+    }
+    store_.add_copy(path, to);
+    ++stats_.copies_made;
+    spdlog::info("copied {} from {} to {} ({} bytes, CRC-32 {:08x} verified)", path, from, to, result.size,
+                 result.crc32);
+    co_return to;
+  }
+  co_return "";
+}
+
+}  // namespace fleet::master

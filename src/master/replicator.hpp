@@ -1,0 +1,66 @@
+// Replicator: keeps every file at its wanted number of copies
+// ([replication] rules). New uploads are queued at once; a periodic scan finds
+// files below their count (a node lost for longer than the grace period no
+// longer counts) and re-copies them node to node from a surviving copy. A copy
+// whose CRC-32 differs from the VFS is deleted and made again.
+#pragma once
+
+#include <asio.hpp>
+#include <cstdint>
+#include <deque>
+#include <set>
+#include <string>
+
+#include "config/cluster_config.hpp"
+#include "master/node_registry.hpp"
+#include "meta/store.hpp"
+
+namespace fleet::master {
+
+struct ReplicationStats {
+  std::uint64_t copies_made = 0;
+  std::uint64_t copies_failed = 0;
+  std::uint64_t bad_copies = 0;
+};
+
+class Replicator {
+ public:
+  Replicator(asio::any_io_executor ex, NodeRegistry& nodes, meta::MetaStore& store,
+             const config::ClusterConfig& config);
+
+  void start();
+  void stop();
+
+  // The wanted copy count of `path` by the rules (also stored with the file).
+  int wanted(std::string_view path) const { return config_.replication.copies_for(path); }
+  // Queues `path` for a check (after an upload, or when a copy was lost).
+  void request(const std::string& path);
+  // Runs the under-replication scan now rather than at the next tick.
+  void scan_soon();
+  // Makes one more copy of `path` on a node other than its holders (and other
+  // than `avoid`), verified against `crc` when `has_crc`. Used by drain,
+  // rebalance and scrub too. Returns the new holder, or "" on failure.
+  asio::awaitable<std::string> add_copy(const std::string& path, const std::vector<std::string>& avoid = {});
+
+  const ReplicationStats& stats() const { return stats_; }
+  std::size_t queued() const { return queue_.size(); }
+
+ private:
+  asio::awaitable<void> scan_loop();
+  asio::awaitable<void> worker();
+  asio::awaitable<void> replicate(const std::string& path);
+  std::vector<std::string> counted_nodes() const;
+
+  asio::any_io_executor ex_;
+  NodeRegistry& nodes_;
+  meta::MetaStore& store_;
+  const config::ClusterConfig& config_;
+  std::deque<std::string> queue_;
+  std::set<std::string> queued_;
+  asio::steady_timer work_ready_;
+  asio::steady_timer scan_timer_;
+  ReplicationStats stats_;
+  bool stopping_ = false;
+};
+
+}  // namespace fleet::master
