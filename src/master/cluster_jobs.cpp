@@ -21,7 +21,7 @@ std::string mib(std::uint64_t bytes) {
 
 std::string JobProgress::describe() const {
   std::string s = kind + (target.empty() ? "" : " " + target) + ": ";
-  if (!running) return s + (failed ? "failed: " : "done, ") + message;
+  if (!running) return s + (failed ? "failed: " + message : message.empty() ? "done" : "done, " + message);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const double rate = seconds > 0 ? static_cast<double>(bytes_done) / seconds : 0;
   s += std::to_string(files_done) + "/" + std::to_string(files_total) + " files, " + mib(bytes_done) + "/" +
@@ -113,7 +113,7 @@ asio::awaitable<void> ClusterJobs::run_drain(std::string node) {
     }
   }
   if (failures) end(job, false, std::to_string(failures) + " files could not be moved; run the drain again");
-  else end(job, true, std::to_string(job.files_done) + " files moved");
+  else end(job, true, "");
 }
 
 // ---------------------------------------------------------------- rebalance
@@ -165,7 +165,7 @@ asio::awaitable<void> ClusterJobs::run_rebalance() {
       }
     }
   }
-  end(job, true, std::to_string(job.files_done) + " files moved");
+  end(job, true, "");
 }
 
 // ---------------------------------------------------------------- scrub

@@ -6,7 +6,7 @@
 
 namespace fleet::master {
 
-std::string nodes_report(NodeRegistry& nodes, meta::MetaStore& store, const ClusterJobs& jobs) {
+std::string nodes_report(NodeRegistry& nodes, meta::MetaStore& store, const ClusterJobs* jobs) {
   std::map<std::string, meta::NodeUsage> usage;
   for (const auto& u : store.node_usage()) usage[u.node] = u;
   const auto now = NodeRegistry::Clock::now();
@@ -27,7 +27,8 @@ std::string nodes_report(NodeRegistry& nodes, meta::MetaStore& store, const Clus
   for (const auto& [name, u] : usage)
     out += fmt::format("{} offline free=0 total=0 active=0 files={} throughput=0.0MiB/s heartbeat=never\n", name,
                        u.files);
-  for (const auto& [kind, job] : jobs.jobs()) out += job.describe() + "\n";
+  if (jobs)
+    for (const auto& [kind, job] : jobs->jobs()) out += job.describe() + "\n";
   return out;
 }
 

@@ -361,7 +361,7 @@ asio::awaitable<void> Session::cmd_site(const ftp::Command& c) {
                " nodes online: " + std::to_string(env_.nodes.online_count()) + "\n"
                "End.");
   } else if (sub == "NODES") {
-    reply(211, "Nodes:\n" + nodes_report(env_.nodes, env_.store, env_.jobs) + "End.");
+    reply(211, "Nodes:\n" + nodes_report(env_.nodes, env_.store, &env_.jobs) + "End.");
   } else if (sub == "COPIES") {
     auto path = resolve(space == std::string::npos ? "" : c.arg.substr(space + 1));
     const auto text = path ? copies_report(env_.nodes, env_.store, env_.replicator.wanted(*path), *path) : "";

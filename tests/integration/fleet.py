@@ -49,7 +49,8 @@ _EPSV_REPLY = re.compile(r"\((?P<d>[!-~])(?P=d)(?P=d)(?P<port>\d+)(?P=d)\)")
 _NODES_LIST_LINE = re.compile(
     r"^(?P<name>\S+) (?P<state>online|syncing|draining|offline) free=(?P<free>\d+) "
     r"total=(?P<total>\d+) active=(?P<active>\d+) files=(?P<files>\d+) "
-    r"heartbeat=(?P<heartbeat>\d+(?:\.\d+)?)s ago$")
+    r"throughput=(?P<throughput>\d+\.\d)MiB/s "
+    r"heartbeat=(?:(?P<heartbeat>\d+(?:\.\d+)?)s ago|never)$")
 _COPIES_HEAD = re.compile(r"^211-Copies of (?P<path>.+) \(wanted (?P<wanted>\d+)\):$")
 _COPIES_LINE = re.compile(r"^ (?P<node>\S+) (?P<state>online|offline)$")
 
@@ -453,7 +454,8 @@ class Cluster:
             m = _NODES_LIST_LINE.match(line)
             assert m, f"`nodes list` line not in the documented form: {line!r}\n{result.stdout}"
             nodes[m["name"]] = NodeStatus(m["state"], int(m["free"]), int(m["total"]),
-                                          int(m["active"]), int(m["files"]), float(m["heartbeat"]))
+                                          int(m["active"]), int(m["files"]),
+                                          float(m["heartbeat"]) if m["heartbeat"] else float("inf"))
         return nodes
 
     def node_state(self, name: str) -> str | None:
