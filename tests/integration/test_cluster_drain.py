@@ -91,7 +91,10 @@ def test_drain_moves_everything_off_a_node(cluster):
         downloader.join(timeout=60)
     assert not downloader.is_alive(), "the downloading client hangs"
     assert result.returncode == 0, result
-    assert fleet.last_line(result) == f"drain {victim}: done", result.stdout
+    lines = result.stdout.strip().splitlines()
+    assert lines and lines[-1] == f"drain {victim}: done", result.stdout
+    assert len(lines) >= 2 and all(line.startswith(f"drain {victim}: ") for line in lines), \
+        f"expected progress lines, then the verdict: {result.stdout}"
     assert not downloader.failures, \
         f"{len(downloader.failures)} of {downloader.done + len(downloader.failures)} downloads " \
         f"failed during the drain: {downloader.failures[:10]}"

@@ -103,6 +103,8 @@ def test_node_loss(cluster, payload):
     assert received < BIG
     ftp.sock.settimeout(fleet.SOCKET_TIMEOUT)
     expect(ftp, "NOOP", 200)
+    assert cluster.proc.poll() is None, "`fleetftp up` ended when a node died"
+    assert cluster.node_state(victim) == "offline"
 
     # The master knows at once: the dead node's copy is offline, and no new
     # copy is made before the grace period is over.

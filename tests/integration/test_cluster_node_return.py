@@ -143,4 +143,6 @@ def test_returning_node_catches_up(cluster):
             assert cluster.node_file(node, path).read_bytes() == model[path], f"{path} on {node}"
         assert fleet.pret_retr(ftp, path) == model[path], path
     assert {p for p, h in want_holders.items() if victim in h} <= cluster.disk_files(victim)
+    print(f"{victim} holds {len(cluster.disk_files(victim))} files after its return, "
+          f"{len(deleted)} deleted and {len(renamed)} renamed while it was away")
     ftp.quit()
