@@ -503,7 +503,7 @@ class NodeStatus:
     total_mib: int
     active: int
     files: int
-    heartbeat_age: float      # seconds since the node's last heartbeat
+    heartbeat_age: float      # seconds since its last heartbeat (inf: never seen)
 
 
 @contextlib.contextmanager
