@@ -1,6 +1,7 @@
 #include "bench/ftp_client.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <system_error>
 
 #include "bench/passive_reply.hpp"
@@ -11,6 +12,14 @@ namespace fleet::bench {
 using asio::ip::tcp;
 
 namespace {
+
+// The number in a 213 reply to SIZE.
+std::optional<std::uint64_t> parse_size_text(const std::string& text) {
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end == text.data()) return std::nullopt;
+  return value;
+}
 
 void throw_unless(const std::error_code& ec, const char* what) {
   if (ec) throw std::system_error(ec, what);
@@ -64,16 +73,13 @@ asio::awaitable<Reply> FtpClient::require_ok(const std::string& line) {
 asio::awaitable<std::optional<std::uint64_t>> FtpClient::size(const std::string& path) {
   const Reply r = co_await command("SIZE " + path);
   if (r.code != 213) co_return std::nullopt;
-  try {
-    co_return std::stoull(r.text);
-  } catch (const std::exception&) {
-    co_return std::nullopt;
-  }
+  co_return parse_size_text(r.text);
 }
 
 asio::awaitable<void> FtpClient::enter_dir(const std::string& dir) {
   if (dir.empty()) co_return;
-  if ((co_await command("CWD " + dir)).positive()) co_return;
+  const Reply cwd = co_await command("CWD " + dir);
+  if (cwd.positive()) co_return;
   // Create it one component at a time, from the root or the login directory.
   std::string path = dir.front() == '/' ? "/" : "";
   std::size_t pos = dir.front() == '/' ? 1 : 0;

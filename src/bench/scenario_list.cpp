@@ -61,7 +61,8 @@ std::vector<ScenarioResult> scenario_list(const Options& o, const ServerProbe& p
   const AsyncBody create = [&](asio::any_io_executor) -> asio::awaitable<void> {
     {
       auto check = co_await open_session(o, dir);
-      const bool complete = (co_await check->size(entry_name(entries - 1))).has_value();
+      const auto last_size = co_await check->size(entry_name(entries - 1));
+      const bool complete = last_size.has_value();
       co_await check->quit();
       if (complete) co_return;
     }

@@ -46,7 +46,8 @@ std::vector<ScenarioResult> scenario_small_retr(const Options& o, const ServerPr
     {
       auto probe_session = co_await open_session(o, dir);
       // The last file is written last: when it is complete, all are.
-      const bool complete = (co_await probe_session->size(small_name(files - 1))) == size;
+      const auto last_size = co_await probe_session->size(small_name(files - 1));
+      const bool complete = last_size && *last_size == size;
       co_await probe_session->quit();
       if (complete) co_return;
     }

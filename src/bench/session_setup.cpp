@@ -13,7 +13,8 @@ std::string remote_dir(const Options& options, const std::string& subdir) {
 }
 
 asio::awaitable<std::unique_ptr<FtpClient>> open_session(const Options& options, const std::string& subdir) {
-  auto client = std::make_unique<FtpClient>(co_await asio::this_coro::executor, options.mode);
+  const auto executor = co_await asio::this_coro::executor;
+  auto client = std::make_unique<FtpClient>(executor, options.mode);
   co_await client->connect(options.host, options.port);
   co_await client->login(options.login_user(), options.login_password());
   co_await client->require_ok("TYPE I");
@@ -36,7 +37,8 @@ std::vector<char> payload(std::size_t size) {
 
 asio::awaitable<void> ensure_file(FtpClient& client, const std::string& name, std::uint64_t size,
                                   std::span<const char> source) {
-  if ((co_await client.size(name)) == size) co_return;
+  const auto existing = co_await client.size(name);
+  if (existing && *existing == size) co_return;
   co_await client.store(name, size, source);
 }
 

@@ -33,7 +33,7 @@ class SessionTest : public ::testing::Test {
     config_.state_dir = dir_;
     config_.login_fail_delay = std::chrono::milliseconds(1);
     config_.max_line = 512;
-    config_.passive_ports = {47000, 47099};
+    config_.passive_ports = {32000, 32099};  // below the ephemeral port range
     ports_ = net::PortCursor(config_.passive_ports);
     store_ = meta::open_sqlite_store(dir_ / "meta.sqlite");
     xferlog_ = std::make_unique<TransferLog>(dir_ / "xferlog");
@@ -41,8 +41,10 @@ class SessionTest : public ::testing::Test {
     alice.name = "alice";
     alice.password_hash = auth::hash_password("secret");
     store_->add_user(alice);
+    replicator_ = std::make_unique<Replicator>(io_.get_executor(), nodes_, *store_, config_.cluster);
+    jobs_ = std::make_unique<ClusterJobs>(io_.get_executor(), nodes_, *store_, *replicator_);
     env_ = std::make_unique<SessionEnv>(
-        SessionEnv{config_, *store_, nodes_, stats_, guard_, pool_, ports_, *xferlog_});
+        SessionEnv{config_, *store_, nodes_, stats_, guard_, pool_, ports_, *xferlog_, *replicator_, *jobs_});
   }
   ~SessionTest() override {
     pool_.join();
@@ -94,8 +96,10 @@ class SessionTest : public ::testing::Test {
   asio::thread_pool pool_;
   net::PortCursor ports_;
   std::unique_ptr<TransferLog> xferlog_;
-  std::unique_ptr<SessionEnv> env_;
   asio::io_context io_;
+  std::unique_ptr<Replicator> replicator_;
+  std::unique_ptr<ClusterJobs> jobs_;
+  std::unique_ptr<SessionEnv> env_;
 };
 
 TEST_F(SessionTest, GreetsAndLogsIn) {

@@ -12,8 +12,9 @@ using asio::ip::tcp;
 using namespace std::chrono_literals;
 using testing::run_coro;
 
-// A high range unlikely to collide with anything else on the test machine.
-constexpr config::PortRange kRange{47100, 47139};
+// Below the kernel's ephemeral range (32768-60999), so outgoing connections of
+// other tests never hold these ports.
+constexpr config::PortRange kRange{32100, 32139};
 
 TEST(PortCursor, RotatesThroughTheRangeAndWraps) {
   PortCursor cursor(config::PortRange{5000, 5002});
@@ -123,7 +124,7 @@ TEST(PassiveListener, CloseEndsAWaitingAccept) {
 
 TEST(PassiveListener, SkipsABusyPort) {
   asio::io_context io;
-  const config::PortRange range{47140, 47141};
+  const config::PortRange range{32140, 32141};
   tcp::acceptor squatter(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), range.first));
   PortCursor cursor(range);
   auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"});
@@ -133,7 +134,7 @@ TEST(PassiveListener, SkipsABusyPort) {
 
 TEST(PassiveListener, ExhaustedRangeGivesNothing) {
   asio::io_context io;
-  const config::PortRange range{47142, 47142};
+  const config::PortRange range{32142, 32142};
   tcp::acceptor squatter(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), range.first));
   PortCursor cursor(range);
   EXPECT_FALSE(PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"}));
@@ -142,7 +143,7 @@ TEST(PassiveListener, ExhaustedRangeGivesNothing) {
 TEST(PassiveListener, SamePortOnTwoAddresses) {
   asio::io_context io;
   // A port busy on the second address only must be skipped too.
-  const config::PortRange range{47143, 47144};
+  const config::PortRange range{32143, 32144};
   tcp::acceptor squatter(io, tcp::endpoint(asio::ip::make_address("127.0.0.3"), range.first));
   PortCursor two(range);
   auto listener = PassiveListener::open(io.get_executor(), two, {"127.0.0.1", "", "127.0.0.3"});
