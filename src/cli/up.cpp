@@ -3,6 +3,10 @@
 // connections visibly go to the nodes. Every node also listens on 127.0.0.1
 // with its own passive port range, the way a layer-4 balancer would map it, so
 // that clients which ignore the address in a 227 reply (curl) still reach it.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -47,6 +51,18 @@ std::string read_or_create_key(const fs::path& file) {
   }
   fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
   return key;
+}
+
+// IPv6 clients get the control port on ::1 too, where the host has it.
+bool ipv6_loopback() {
+  const int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in6 addr{};
+  addr.sin6_family = AF_INET6;
+  addr.sin6_addr = in6addr_loopback;
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return ok;
 }
 
 // The operator's additions to the generated master.toml (cluster policy and
@@ -101,7 +117,8 @@ int run_up(const UpOptions& o) {
   write_file(state / "master.toml",
              "# Written by `fleetftp up`; edits are overwritten at the next start.\n"
              "[master]\nname = \"master\"\nstate_dir = \"" + state.string() + "\"\n"
-             "[ftp]\nlisten_address = \"127.0.0.1\"\nport = " + std::to_string(ports.ftp) +
+             "[ftp]\nlisten_address = \"127.0.0.1\"\n" + (ipv6_loopback() ? "also_listen = [\"::1\"]\n" : "") +
+             "port = " + std::to_string(ports.ftp) +
              "\npassive_ports = \"" + ports.range(0) + "\"\nepsv = \"" + o.epsv + "\"\n"
              "[link]\nlisten_address = \"127.0.0.1\"\nport = " + std::to_string(ports.link) +
              "\nkey_file = \"" + (state / "link.key").string() + "\"\n"

@@ -9,6 +9,8 @@ LinkConnection::LinkConnection(asio::ip::tcp::socket socket) : socket_(std::move
   std::error_code ec;
   auto ep = socket_.remote_endpoint(ec);
   if (!ec) remote_ip_ = ep.address().to_string();
+  auto local = socket_.local_endpoint(ec);
+  if (!ec) local_ip_ = local.address().to_string();
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
 }
 

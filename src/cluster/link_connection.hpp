@@ -52,6 +52,8 @@ class LinkConnection : public std::enable_shared_from_this<LinkConnection> {
   void close();
   bool is_open() const { return open_; }
   const std::string& remote_ip() const { return remote_ip_; }
+  // This end's address: the one the peer sees connections from us come from.
+  const std::string& local_ip() const { return local_ip_; }
   asio::any_io_executor executor() { return socket_.get_executor(); }
 
  private:
@@ -64,6 +66,7 @@ class LinkConnection : public std::enable_shared_from_this<LinkConnection> {
 
   asio::ip::tcp::socket socket_;
   std::string remote_ip_;
+  std::string local_ip_;
   bool open_ = true;
   bool writing_ = false;
   std::deque<std::string> out_;

@@ -13,6 +13,7 @@ MasterConfig load_master_config(const std::filesystem::path& file) {
   c.state_dir = state_dir;
   r.read("ftp", "listen_address", c.listen_address);
   r.read_int("ftp", "port", c.listen_port, 1, 65535);
+  r.read_strings("ftp", "also_listen", c.also_listen);
   r.read("ftp", "public_address", c.public_address);
   r.read_ports("ftp", "passive_ports", c.passive_ports);
   std::string epsv = "refuse";

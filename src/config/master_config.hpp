@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "config/cluster_config.hpp"
 #include "config/port_range.hpp"
@@ -25,6 +26,7 @@ struct MasterConfig {
   std::filesystem::path state_dir = "var";        // [master] state_dir — metadata and logs
   std::string listen_address = "127.0.0.1";       // [ftp] listen_address
   std::uint16_t listen_port = 2121;               // [ftp] port
+  std::vector<std::string> also_listen;           // [ftp] also_listen — more control addresses, e.g. ["::1"]
   std::string public_address;                     // [ftp] public_address — advertised in 227 for the master's own listeners
   PortRange passive_ports{29000, 29999};          // [ftp] passive_ports — the master's own listeners (listings, relay)
   EpsvPolicy epsv = EpsvPolicy::Refuse;           // [ftp] epsv = "refuse" | "relay" | "node-ports"

@@ -53,7 +53,7 @@ asio::awaitable<void> LocalTransfer::run() {
     outcome.ok = !ec;
     if (ec) outcome.error = ec.message();
   } else {
-    auto ec = co_await net::connect_from(node_, client_end_.local_ip, node_host_, node_port_, client_end_.timeout);
+    auto ec = co_await net::connect_from(node_, node_local_ip_, node_host_, node_port_, client_end_.timeout);
     if (ec) {
       finish(TransferOutcome::failed("the storage node could not be reached: " + ec.message()));
       co_return;

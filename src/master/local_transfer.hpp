@@ -36,9 +36,12 @@ class LocalTransfer : public std::enable_shared_from_this<LocalTransfer> {
   LocalTransfer(asio::any_io_executor ex, Mode mode, ClientEnd client, std::uint64_t& bytes_out, Done done);
 
   void set_payload(std::string payload) { payload_ = std::move(payload); }
-  void set_node_end(std::string host, std::uint16_t port) {
+  // The node's listener, and the master's address to dial it from (its
+  // address on the node link: the node only accepts that one).
+  void set_node_end(std::string host, std::uint16_t port, std::string local_ip) {
     node_host_ = std::move(host);
     node_port_ = port;
+    node_local_ip_ = std::move(local_ip);
   }
   void start();
   void abort();
@@ -56,6 +59,7 @@ class LocalTransfer : public std::enable_shared_from_this<LocalTransfer> {
   std::string payload_;
   std::string node_host_;
   std::uint16_t node_port_ = 0;
+  std::string node_local_ip_;
   asio::ip::tcp::socket client_;
   asio::ip::tcp::socket node_;
   bool aborted_ = false;

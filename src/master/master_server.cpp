@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <list>
 
 #include "cluster/link_auth.hpp"
 #include "ftp/path.hpp"
@@ -22,10 +23,11 @@ struct MasterServer::Impl {
         guard(config.ban_after_failures, std::chrono::seconds(600), config.ban_time),
         hash_pool(2),
         passive_ports(config.passive_ports),
-        acceptor(io),
+
         http(io.get_executor(), [this](const HttpStatus::Request& r) { return http_response(r); }) {}
 
-  asio::awaitable<void> accept_loop();
+  void listen_ftp(const std::string& address);
+  asio::awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor);
   asio::awaitable<void> serve(asio::ip::tcp::socket socket);
   HttpStatus::Response http_response(const HttpStatus::Request& request);
   HttpStatus::Response admin_response(const HttpStatus::Request& request);
@@ -44,7 +46,7 @@ struct MasterServer::Impl {
   std::unique_ptr<ClusterJobs> jobs;
   std::unique_ptr<SessionEnv> env;
   std::unique_ptr<LinkServer> link;
-  asio::ip::tcp::acceptor acceptor;
+  std::list<asio::ip::tcp::acceptor> acceptors;  // stable addresses for the accept loops
   HttpStatus http;
   bool stopping = false;
 };
@@ -69,15 +71,8 @@ void MasterServer::start() {
   m.link = std::make_unique<LinkServer>(m.io.get_executor(), m.config, m.nodes, *m.store, *m.replicator);
   m.link->listen();
 
-  asio::ip::tcp::endpoint ep(asio::ip::make_address(m.config.listen_address), m.config.listen_port);
-  m.acceptor.open(ep.protocol());
-  m.acceptor.set_option(asio::socket_base::reuse_address(true));
-  std::error_code ec;
-  m.acceptor.bind(ep, ec);
-  if (ec)
-    throw std::runtime_error("cannot listen for FTP on " + m.config.listen_address + ":" +
-                             std::to_string(m.config.listen_port) + ": " + ec.message());
-  m.acceptor.listen(asio::socket_base::max_listen_connections);
+  m.listen_ftp(m.config.listen_address);
+  for (const auto& address : m.config.also_listen) m.listen_ftp(address);
   if (m.config.http_port != 0) {
     m.http.listen(m.config.http_address, m.config.http_port);
     asio::co_spawn(m.io, m.http.run(), asio::detached);
@@ -85,7 +80,7 @@ void MasterServer::start() {
   asio::co_spawn(m.io, m.link->run(), asio::detached);
   m.replicator->start();
   if (m.config.cluster.scrub_interval.count() > 0) asio::co_spawn(m.io, m.periodic_scrub(), asio::detached);
-  asio::co_spawn(m.io, m.accept_loop(), asio::detached);
+  for (auto& acceptor : m.acceptors) asio::co_spawn(m.io, m.accept_loop(acceptor), asio::detached);
   spdlog::info("master {} serving FTP on {}:{}, node link on {}:{}, metadata in {}", m.config.name,
                m.config.listen_address, m.config.listen_port, m.config.link_address, m.config.link_port,
                m.config.database().string());
@@ -95,13 +90,29 @@ void MasterServer::stop() {
   auto& m = *impl_;
   m.stopping = true;
   std::error_code ec;
-  m.acceptor.close(ec);
+  for (auto& acceptor : m.acceptors) acceptor.close(ec);
   m.http.stop();
   if (m.link) m.link->stop();
   if (m.replicator) m.replicator->stop();
 }
 
-asio::awaitable<void> MasterServer::Impl::accept_loop() {
+void MasterServer::Impl::listen_ftp(const std::string& address) {
+  std::error_code ec;
+  const auto ip = asio::ip::make_address(address, ec);
+  if (ec) throw std::runtime_error("[ftp] listen address \"" + address + "\" is not an IP address");
+  asio::ip::tcp::endpoint ep(ip, config.listen_port);
+  auto& acceptor = acceptors.emplace_back(io);
+  acceptor.open(ep.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  if (ip.is_v6()) acceptor.set_option(asio::ip::v6_only(true), ec);
+  acceptor.bind(ep, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen for FTP on " + address + " port " + std::to_string(config.listen_port) +
+                             ": " + ec.message());
+  acceptor.listen(asio::socket_base::max_listen_connections);
+}
+
+asio::awaitable<void> MasterServer::Impl::accept_loop(asio::ip::tcp::acceptor& acceptor) {
   while (!stopping) {
     auto [ec, socket] = co_await acceptor.async_accept(net::use_tuple);
     if (ec) {

@@ -131,7 +131,7 @@ asio::awaitable<void> Session::run() {
   }
   while (!quit_) {
     if (transfer_ && transfer_->pending == 0) {
-      finish_transfer();
+      co_await finish_transfer();
       continue;
     }
     if (!lines_.empty() && (!transfer_ || is_urgent(lines_.front().first))) {
@@ -467,7 +467,7 @@ asio::awaitable<void> Session::cmd_abor(const ftp::Command&) {
   // confirmed; the 226 for ABOR follows it (RFC 959 §4.1.3).
   while (transfer_) {
     if (transfer_->pending == 0) {
-      finish_transfer();
+      co_await finish_transfer();
       break;
     }
     wake_.expires_after(std::chrono::seconds(10));

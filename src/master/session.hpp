@@ -159,6 +159,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<std::string> predict_node();
   bool pret_is_listing() const;
   void release_data_setup();
+  // The client's end of a data connection the master carries itself.
+  ClientEnd relay_client_end(const DataSetup& setup) const;
+  // The master's own address as `node` sees it (its end of the node link).
+  std::string master_address_for(const std::string& node);
   // Whether a file has no copy that can be read now (for listings).
   bool offline(const meta::Entry& e);
   std::string listing_payload(ListingFormat format, const std::string& path, const meta::Entry& entry);
@@ -170,7 +174,7 @@ class Session : public std::enable_shared_from_this<Session> {
                                                              bool client_facing, bool stores_file);
   void watch_ticket(const std::string& node, std::uint64_t ticket);
   void on_done(std::uint64_t ticket, TransferOutcome outcome);
-  void finish_transfer();
+  asio::awaitable<void> finish_transfer();
   void abort_transfer();
   void record(const Transfer& t, bool complete);
   // --- changes on the nodes' disks (session_files.cpp) ---

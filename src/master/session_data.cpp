@@ -32,6 +32,12 @@ bool same_address(const std::string& a, const std::string& b) {
   return x == y;
 }
 
+// Nodes dial from an IPv4 data address; an IPv6 client's EPRT goes through the master.
+bool node_can_dial(const ftp::HostPort& target) {
+  std::error_code ec;
+  return asio::ip::make_address(target.host, ec).is_v4() && !ec;
+}
+
 bool holds(const meta::Entry& e, const std::string& node) {
   return std::find(e.nodes.begin(), e.nodes.end(), node) != e.nodes.end();
 }
@@ -353,7 +359,7 @@ void Session::record(const Transfer& t, bool complete) {
   env_.xferlog.write(r, ascii_);
 }
 
-void Session::finish_transfer() {
+asio::awaitable<void> Session::finish_transfer() {
   Transfer t = std::move(*transfer_);
   transfer_.reset();
   auto& o = t.outcome;
@@ -376,11 +382,15 @@ void Session::finish_transfer() {
       }
     }
     if (o.ok && before) {
-      // The new content lives on t.node only; older copies elsewhere are stale.
-      std::vector<std::string> stale;
+      // The new content lives on t.node only; older copies elsewhere are
+      // stale and go before the client hears 226 (or are queued for nodes
+      // that are away).
+      std::vector<std::string> stale, done, offline;
       for (const auto& n : before->nodes)
         if (n != t.node) stale.push_back(n);
-      file_op_everywhere(stale, make_file_op(link::DELETE, t.path));
+      if (auto failure = co_await run_on_nodes(stale, make_file_op(link::DELETE, t.path), done, offline))
+        spdlog::warn("node {} keeps a stale copy of {}: {}", failure->node, t.path, failure->error);
+      queue_for(offline, meta::NodeOp::Kind::Delete, t.path, "");
     }
   }
   if (!o.ok && stores && (t.op == Op::Appe || t.offset > 0) && !t.node.empty()) {
@@ -397,7 +407,7 @@ void Session::finish_transfer() {
   record(t, o.ok);
   if (o.ok) {
     reply(226, "Transfer complete (" + std::to_string(o.bytes) + " bytes).");
-    return;
+    co_return;
   }
   ++env_.stats.transfers_failed;
   spdlog::info("transfer of {} for {} failed: {}", t.path.empty() ? "listing" : t.path, user_, o.error);
@@ -472,12 +482,7 @@ asio::awaitable<void> Session::send_listing(Op op, std::string payload) {
       co_return;
     }
   } else {
-    ClientEnd end;
-    end.allowed_ip = client_.ip;
-    end.local_ip = client_.local_ip;
-    end.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(env_.config.data_timeout);
-    if (auto* mp = std::get_if<MasterPassive>(&setup)) end.listener = mp->listener;
-    else end.dial = std::get<ActiveTarget>(setup).target;
+    ClientEnd end = relay_client_end(setup);
     const auto ticket = env_.nodes.new_ticket();
     transfer_->tickets.emplace_back("", ticket);
     transfer_->pending = 1;
@@ -527,15 +532,19 @@ asio::awaitable<void> Session::cmd_stou(const ftp::Command& c) {
   reply(452, "Could not find a unique file name.");
 }
 
-// A ClientEnd for a transfer the master relays (EPSV relay policy).
-static ClientEnd relay_client_end(const std::shared_ptr<net::PassiveListener>& listener, const std::string& client_ip,
-                                  const std::string& local_ip, std::chrono::seconds timeout) {
+ClientEnd Session::relay_client_end(const DataSetup& setup) const {
   ClientEnd end;
-  end.listener = listener;
-  end.allowed_ip = client_ip;
-  end.local_ip = local_ip;
-  end.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(timeout);
+  if (auto* mp = std::get_if<MasterPassive>(&setup)) end.listener = mp->listener;
+  if (auto* at = std::get_if<ActiveTarget>(&setup)) end.dial = at->target;
+  end.allowed_ip = client_.ip;
+  end.local_ip = client_.local_ip;
+  end.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(env_.config.data_timeout);
   return end;
+}
+
+std::string Session::master_address_for(const std::string& node) {
+  auto* info = env_.nodes.find(node);
+  return info ? info->link->local_ip() : client_.local_ip;
 }
 
 asio::awaitable<void> Session::start_retr(const std::string& path) {
@@ -580,7 +589,7 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
   send.set_ascii(ascii_);
   std::optional<std::string> err;
 
-  if (auto* at = std::get_if<ActiveTarget>(&setup)) {
+  if (auto* at = std::get_if<ActiveTarget>(&setup); at && node_can_dial(at->target)) {
     send.set_ticket(env_.nodes.new_ticket());
     send.set_active_host(at->target.host);
     send.set_active_port(at->target.port);
@@ -593,10 +602,9 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
     // The client waits on a listener that is not on a holder of the file:
     // the holder sends to the listening node (or, for the EPSV relay, to the
     // master), which forwards to the client.
-    auto* mp = std::get_if<MasterPassive>(&setup);
     auto* relay_node = np ? env_.nodes.find(np->node) : nullptr;
     if (np && !relay_node) err = "node " + np->node + " went offline";
-    const std::string peer_ip = relay_node ? relay_node->data_address : client_.local_ip;
+    const std::string peer_ip = relay_node ? relay_node->data_address : master_address_for(source_name);
     const auto source_ticket = env_.nodes.new_ticket();
     std::optional<std::uint16_t> port;
     if (!err) port = co_await open_node_listener(source_name, source_ticket, peer_ip);
@@ -612,18 +620,17 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
       relay.set_peer_host(source_addr);
       relay.set_peer_port(*port);
       err = co_await start_on_node(np->node, std::move(relay), true, false);
-    } else if (!err && mp) {
+    } else if (!err) {
       const auto ticket = env_.nodes.new_ticket();
       transfer_->tickets.emplace_back("", ticket);
       ++transfer_->pending;
       transfer_->client_ticket = ticket;
       transfer_->local = std::make_shared<LocalTransfer>(
-          wake_.get_executor(), LocalTransfer::Mode::RelayFromNode,
-          relay_client_end(mp->listener, client_.ip, client_.local_ip, env_.config.data_timeout),
+          wake_.get_executor(), LocalTransfer::Mode::RelayFromNode, relay_client_end(setup),
           env_.stats.data_bytes_out, [weak = weak_from_this(), ticket](TransferOutcome o) {
             if (auto self = weak.lock()) self->on_done(ticket, std::move(o));
           });
-      transfer_->local->set_node_end(source_addr, *port);
+      transfer_->local->set_node_end(source_addr, *port, peer_ip);
       transfer_->local->start();
     }
   }
@@ -704,7 +711,7 @@ asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
   std::optional<std::string> err;
 
   auto* np = std::get_if<NodePassive>(&setup);
-  if (auto* at = std::get_if<ActiveTarget>(&setup)) {
+  if (auto* at = std::get_if<ActiveTarget>(&setup); at && node_can_dial(at->target)) {
     recv.set_ticket(env_.nodes.new_ticket());
     recv.set_active_host(at->target.host);
     recv.set_active_port(at->target.port);
@@ -715,10 +722,9 @@ asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
   } else {
     // The client sends to a listener that is not on the target node: the
     // listening node (or the master, for the EPSV relay) forwards to it.
-    auto* mp = std::get_if<MasterPassive>(&setup);
     auto* relay_node = np ? env_.nodes.find(np->node) : nullptr;
     if (np && !relay_node) err = "node " + np->node + " went offline";
-    const std::string peer_ip = relay_node ? relay_node->data_address : client_.local_ip;
+    const std::string peer_ip = relay_node ? relay_node->data_address : master_address_for(target_name);
     const auto target_ticket = env_.nodes.new_ticket();
     std::optional<std::uint16_t> port;
     if (!err) port = co_await open_node_listener(target_name, target_ticket, peer_ip);
@@ -734,18 +740,17 @@ asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
       relay.set_peer_host(target_addr);
       relay.set_peer_port(*port);
       err = co_await start_on_node(np->node, std::move(relay), true, false);
-    } else if (!err && mp) {
+    } else if (!err) {
       const auto ticket = env_.nodes.new_ticket();
       transfer_->tickets.emplace_back("", ticket);
       ++transfer_->pending;
       transfer_->client_ticket = ticket;
       transfer_->local = std::make_shared<LocalTransfer>(
-          wake_.get_executor(), LocalTransfer::Mode::RelayToNode,
-          relay_client_end(mp->listener, client_.ip, client_.local_ip, env_.config.data_timeout),
+          wake_.get_executor(), LocalTransfer::Mode::RelayToNode, relay_client_end(setup),
           env_.stats.data_bytes_out, [weak = weak_from_this(), ticket](TransferOutcome o) {
             if (auto self = weak.lock()) self->on_done(ticket, std::move(o));
           });
-      transfer_->local->set_node_end(target_addr, *port);
+      transfer_->local->set_node_end(target_addr, *port, peer_ip);
       transfer_->local->start();
     }
   }
