@@ -9,7 +9,7 @@ ifdef CI
   CMAKE_FLAGS += -DFLEETFTP_WERROR=ON
 endif
 
-.PHONY: all deps build build-test run test unit integration clean
+.PHONY: all deps build build-test run test unit integration clean bench
 
 all: build
 
@@ -38,6 +38,13 @@ unit: build-test
 
 integration: build-test
 	@cd build-test && ctest --output-on-failure -L integration
+
+# Performance comparison with vsftpd, pure-ftpd, proftpd and pyftpdlib on
+# loopback (about 20 minutes; BENCH_* variables make it smaller, see
+# docs/PERFORMANCE.md). Needs root: it adds system users and starts servers.
+bench: build
+	@scripts/bench/setup-peers
+	@$(if $(filter 0,$(shell id -u)),,sudo -E) scripts/bench/run
 
 clean:
 	rm -rf build build-test
