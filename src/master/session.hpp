@@ -97,6 +97,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool is_urgent(const std::string& line) const;
   std::optional<std::string> resolve(std::string_view arg) const;
   std::optional<std::string> resolve_or_reply(std::string_view arg, int code = 550);
+  // SIZE/MDTM: the file's entry, or a 550 reply; remembers it for PASV.
+  std::optional<meta::Entry> plain_file_or_reply(const std::string& arg);
   void wake();
 
   // --- commands (session.cpp, session_files.cpp) ---
@@ -167,6 +169,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool offline(const meta::Entry& e);
   std::string listing_payload(ListingFormat format, const std::string& path, const meta::Entry& entry);
   asio::awaitable<void> send_listing(Op op, std::string payload);
+  asio::awaitable<std::optional<std::string>> start_forwarded(const DataSetup& setup, link::StartTransfer storage_side,
+                                                              const std::string& storage_node, bool upload);
   asio::awaitable<void> start_retr(const std::string& path);
   asio::awaitable<void> start_store(Op op, const std::string& path);
   // Starts one ticket's transfer on a node; returns the reason on failure.

@@ -547,6 +547,47 @@ std::string Session::master_address_for(const std::string& node) {
   return info ? info->link->local_ip() : client_.local_ip;
 }
 
+// The client's data connection ends elsewhere than on `storage_node` (the
+// node reading or writing the file): `storage_node` listens for the forwarder
+// — the node the client is connected to, or the master for the EPSV relay and
+// IPv6 clients — which copies between it and the client.
+asio::awaitable<std::optional<std::string>> Session::start_forwarded(const DataSetup& setup,
+                                                                    link::StartTransfer storage_side,
+                                                                    const std::string& storage_node, bool upload) {
+  auto* np = std::get_if<NodePassive>(&setup);
+  auto* forwarder = np ? env_.nodes.find(np->node) : nullptr;
+  if (np && !forwarder) co_return "node " + np->node + " went offline";
+  auto* storage = env_.nodes.find(storage_node);
+  if (!storage) co_return "node " + storage_node + " went offline";
+  const std::string storage_address = storage->data_address;
+  const std::string forwarder_ip = forwarder ? forwarder->data_address : master_address_for(storage_node);
+  const auto ticket = env_.nodes.new_ticket();
+  auto port = co_await open_node_listener(storage_node, ticket, forwarder_ip);
+  if (!port) co_return "node " + storage_node + " could not open a listener";
+  storage_side.set_ticket(ticket);
+  if (auto err = co_await start_on_node(storage_node, std::move(storage_side), false, upload)) co_return err;
+  if (np) {
+    link::StartTransfer relay;
+    relay.set_ticket(np->ticket);
+    relay.set_kind(upload ? link::RELAY_TO_PEER : link::RELAY_FROM_PEER);
+    relay.set_peer_host(storage_address);
+    relay.set_peer_port(*port);
+    co_return co_await start_on_node(np->node, std::move(relay), true, false);
+  }
+  const auto local_ticket = env_.nodes.new_ticket();
+  transfer_->tickets.emplace_back("", local_ticket);
+  ++transfer_->pending;
+  transfer_->client_ticket = local_ticket;
+  transfer_->local = std::make_shared<LocalTransfer>(
+      wake_.get_executor(), upload ? LocalTransfer::Mode::RelayToNode : LocalTransfer::Mode::RelayFromNode,
+      relay_client_end(setup), env_.stats.data_bytes_out, [weak = weak_from_this(), local_ticket](TransferOutcome o) {
+        if (auto self = weak.lock()) self->on_done(local_ticket, std::move(o));
+      });
+  transfer_->local->set_node_end(storage_address, *port, forwarder_ip);
+  transfer_->local->start();
+  co_return std::nullopt;
+}
+
 asio::awaitable<void> Session::start_retr(const std::string& path) {
   auto entry = env_.store.lookup(path);
   if (!entry || entry->is_dir) {
@@ -571,8 +612,7 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
     reply(550, path + ": no storage node holding this file is online; try again later.");
     co_return;
   }
-  std::string source_name = source->name;
-  std::string source_addr = source->data_address;
+  const std::string source_name = source->name;
   transfer_.emplace();
   transfer_->op = Op::Retr;
   transfer_->path = path;
@@ -599,40 +639,7 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
     send.set_ticket(np->ticket);
     err = co_await start_on_node(np->node, std::move(send), true, false);
   } else {
-    // The client waits on a listener that is not on a holder of the file:
-    // the holder sends to the listening node (or, for the EPSV relay, to the
-    // master), which forwards to the client.
-    auto* relay_node = np ? env_.nodes.find(np->node) : nullptr;
-    if (np && !relay_node) err = "node " + np->node + " went offline";
-    const std::string peer_ip = relay_node ? relay_node->data_address : master_address_for(source_name);
-    const auto source_ticket = env_.nodes.new_ticket();
-    std::optional<std::uint16_t> port;
-    if (!err) port = co_await open_node_listener(source_name, source_ticket, peer_ip);
-    if (!err && !port) err = "node " + source_name + " could not open a listener";
-    if (!err) {
-      send.set_ticket(source_ticket);
-      err = co_await start_on_node(source_name, std::move(send), false, false);
-    }
-    if (!err && np) {
-      link::StartTransfer relay;
-      relay.set_ticket(np->ticket);
-      relay.set_kind(link::RELAY_FROM_PEER);
-      relay.set_peer_host(source_addr);
-      relay.set_peer_port(*port);
-      err = co_await start_on_node(np->node, std::move(relay), true, false);
-    } else if (!err) {
-      const auto ticket = env_.nodes.new_ticket();
-      transfer_->tickets.emplace_back("", ticket);
-      ++transfer_->pending;
-      transfer_->client_ticket = ticket;
-      transfer_->local = std::make_shared<LocalTransfer>(
-          wake_.get_executor(), LocalTransfer::Mode::RelayFromNode, relay_client_end(setup),
-          env_.stats.data_bytes_out, [weak = weak_from_this(), ticket](TransferOutcome o) {
-            if (auto self = weak.lock()) self->on_done(ticket, std::move(o));
-          });
-      transfer_->local->set_node_end(source_addr, *port, peer_ip);
-      transfer_->local->start();
-    }
+    err = co_await start_forwarded(setup, std::move(send), source_name, false);
   }
   if (err) {
     if (transfer_ && transfer_->pending > 0) {
@@ -693,7 +700,6 @@ asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
     co_return;
   }
   const std::string target_name = target->name;
-  const std::string target_addr = target->data_address;
   transfer_.emplace();
   transfer_->op = op;
   transfer_->path = path;
@@ -720,39 +726,7 @@ asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
     recv.set_ticket(np->ticket);
     err = co_await start_on_node(target_name, std::move(recv), true, true);
   } else {
-    // The client sends to a listener that is not on the target node: the
-    // listening node (or the master, for the EPSV relay) forwards to it.
-    auto* relay_node = np ? env_.nodes.find(np->node) : nullptr;
-    if (np && !relay_node) err = "node " + np->node + " went offline";
-    const std::string peer_ip = relay_node ? relay_node->data_address : master_address_for(target_name);
-    const auto target_ticket = env_.nodes.new_ticket();
-    std::optional<std::uint16_t> port;
-    if (!err) port = co_await open_node_listener(target_name, target_ticket, peer_ip);
-    if (!err && !port) err = "node " + target_name + " could not open a listener";
-    if (!err) {
-      recv.set_ticket(target_ticket);
-      err = co_await start_on_node(target_name, std::move(recv), false, true);
-    }
-    if (!err && np) {
-      link::StartTransfer relay;
-      relay.set_ticket(np->ticket);
-      relay.set_kind(link::RELAY_TO_PEER);
-      relay.set_peer_host(target_addr);
-      relay.set_peer_port(*port);
-      err = co_await start_on_node(np->node, std::move(relay), true, false);
-    } else if (!err) {
-      const auto ticket = env_.nodes.new_ticket();
-      transfer_->tickets.emplace_back("", ticket);
-      ++transfer_->pending;
-      transfer_->client_ticket = ticket;
-      transfer_->local = std::make_shared<LocalTransfer>(
-          wake_.get_executor(), LocalTransfer::Mode::RelayToNode, relay_client_end(setup),
-          env_.stats.data_bytes_out, [weak = weak_from_this(), ticket](TransferOutcome o) {
-            if (auto self = weak.lock()) self->on_done(ticket, std::move(o));
-          });
-      transfer_->local->set_node_end(target_addr, *port, peer_ip);
-      transfer_->local->start();
-    }
+    err = co_await start_forwarded(setup, std::move(recv), target_name, true);
   }
   if (err) {
     if (transfer_ && transfer_->pending > 0) {

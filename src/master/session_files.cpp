@@ -233,28 +233,28 @@ asio::awaitable<void> Session::cmd_rnto(const ftp::Command& c) {
   reply(250, "Rename successful.");
 }
 
-asio::awaitable<void> Session::cmd_size(const ftp::Command& c) {
-  auto path = resolve_or_reply(c.arg);
-  if (!path) co_return;
+std::optional<meta::Entry> Session::plain_file_or_reply(const std::string& arg) {
+  auto path = resolve_or_reply(arg);
+  if (!path) return std::nullopt;
   auto entry = env_.store.lookup(*path);
   if (!entry || entry->is_dir) {
-    reply(550, c.arg + ": not a plain file.");
-    co_return;
+    reply(550, arg + ": not a plain file.");
+    return std::nullopt;
   }
+  // Clients ask a file's size or time just before downloading it: the next
+  // PASV goes to a node that holds it.
   predicted_path_ = *path;
-  reply(213, std::to_string(entry->size));
+  return entry;
+}
+
+asio::awaitable<void> Session::cmd_size(const ftp::Command& c) {
+  if (auto entry = plain_file_or_reply(c.arg)) reply(213, std::to_string(entry->size));
+  co_return;
 }
 
 asio::awaitable<void> Session::cmd_mdtm(const ftp::Command& c) {
-  auto path = resolve_or_reply(c.arg);
-  if (!path) co_return;
-  auto entry = env_.store.lookup(*path);
-  if (!entry || entry->is_dir) {
-    reply(550, c.arg + ": not a plain file.");
-    co_return;
-  }
-  predicted_path_ = *path;
-  reply(213, ftp::format_time_val(entry->mtime));
+  if (auto entry = plain_file_or_reply(c.arg)) reply(213, ftp::format_time_val(entry->mtime));
+  co_return;
 }
 
 asio::awaitable<void> Session::cmd_mfmt(const ftp::Command& c) {
