@@ -167,6 +167,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string master_address_for(const std::string& node);
   // Whether a file has no copy that can be read now (for listings).
   bool offline(const meta::Entry& e);
+  asio::awaitable<void> list_command(Op op, ListingFormat format, const ftp::Command& c);
   std::string listing_payload(ListingFormat format, const std::string& path, const meta::Entry& entry);
   asio::awaitable<void> send_listing(Op op, std::string payload);
   asio::awaitable<std::optional<std::string>> start_forwarded(const DataSetup& setup, link::StartTransfer storage_side,

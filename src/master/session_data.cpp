@@ -418,41 +418,26 @@ asio::awaitable<void> Session::finish_transfer() {
 
 // ---------------------------------------------------------------- listings
 
-asio::awaitable<void> Session::cmd_list(const ftp::Command& c) {
-  const std::string arg = strip_list_options(c.arg);
+// LIST, NLST and MLSD differ in format and in what they accept: LIST and
+// NLST take ls-style options and may name a file; MLSD needs a directory.
+asio::awaitable<void> Session::list_command(Op op, ListingFormat format, const ftp::Command& c) {
+  const std::string arg = op == Op::Mlsd ? c.arg : strip_list_options(c.arg);
   auto path = resolve(arg.empty() ? "." : arg);
   auto entry = path ? env_.store.lookup(*path) : std::nullopt;
   if (!entry) {
     reply(550, arg + ": No such file or directory.");
     co_return;
   }
-  co_await send_listing(Op::List, listing_payload(ListingFormat::List, *path, *entry));
+  if (op == Op::Mlsd && !entry->is_dir) {
+    reply(501, arg + ": not a directory (use MLST for a file).");
+    co_return;
+  }
+  co_await send_listing(op, listing_payload(format, *path, *entry));
 }
 
-asio::awaitable<void> Session::cmd_nlst(const ftp::Command& c) {
-  const std::string arg = strip_list_options(c.arg);
-  auto path = resolve(arg.empty() ? "." : arg);
-  auto entry = path ? env_.store.lookup(*path) : std::nullopt;
-  if (!entry) {
-    reply(550, arg + ": No such file or directory.");
-    co_return;
-  }
-  co_await send_listing(Op::Nlst, listing_payload(ListingFormat::Nlst, *path, *entry));
-}
-
-asio::awaitable<void> Session::cmd_mlsd(const ftp::Command& c) {
-  auto path = resolve(c.arg.empty() ? "." : c.arg);
-  auto entry = path ? env_.store.lookup(*path) : std::nullopt;
-  if (!entry) {
-    reply(550, c.arg + ": No such directory.");
-    co_return;
-  }
-  if (!entry->is_dir) {
-    reply(501, c.arg + ": not a directory (use MLST for a file).");
-    co_return;
-  }
-  co_await send_listing(Op::Mlsd, listing_payload(ListingFormat::Mlsd, *path, *entry));
-}
+asio::awaitable<void> Session::cmd_list(const ftp::Command& c) { return list_command(Op::List, ListingFormat::List, c); }
+asio::awaitable<void> Session::cmd_nlst(const ftp::Command& c) { return list_command(Op::Nlst, ListingFormat::Nlst, c); }
+asio::awaitable<void> Session::cmd_mlsd(const ftp::Command& c) { return list_command(Op::Mlsd, ListingFormat::Mlsd, c); }
 
 std::string Session::listing_payload(ListingFormat format, const std::string& path, const meta::Entry& entry) {
   return join_crlf(listing_lines(env_.store, format, path, entry, std::time(nullptr),
