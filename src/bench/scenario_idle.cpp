@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/deadline.hpp"
 #include "bench/parallel.hpp"
 #include "bench/run_async.hpp"
 #include "bench/scenario_common.hpp"
@@ -25,6 +26,9 @@ constexpr int kSessions = 10000;
 constexpr double kOpenSeconds = 60;
 constexpr int kOpeners = 32;
 constexpr std::uint64_t kMaxFailures = 200;
+// One session's connect and login; a server that stops accepting (a session
+// cap reached) leaves connections waiting in its queue.
+constexpr auto kOpenLimit = std::chrono::seconds(30);
 // After the last login the server may still be settling (a forked session
 // finishing its setup); memory is read after this pause.
 constexpr auto kSettle = std::chrono::seconds(2);
@@ -76,14 +80,15 @@ std::vector<ScenarioResult> scenario_idle(const Options& o, const ServerProbe& p
     std::uint64_t avail_after = 0, own_after = 0;
     double open_seconds_used = 0;
 
-    const AsyncBody body = [&](asio::any_io_executor) -> asio::awaitable<void> {
+    const AsyncBody body = [&](asio::any_io_executor executor) -> asio::awaitable<void> {
       std::vector<std::unique_ptr<FtpClient>> open;
       open.reserve(static_cast<std::size_t>(sessions));
       int next = 0;
       const auto start = std::chrono::steady_clock::now();
       const auto deadline = start + std::chrono::duration<double>(open_seconds);
       bool stop = false;
-      const std::uint64_t floor_kib = o.mem_floor_mib * 1024;
+      const std::uint64_t floor_kib =
+          o.mem_floor_mib > 0 ? o.mem_floor_mib * 1024 : machine_mem_total_kib().value_or(0) / 4;
       const Worker opener = [&](int) -> asio::awaitable<void> {
         while (!stop && next < sessions) {
           if (std::chrono::steady_clock::now() >= deadline) {
@@ -97,8 +102,9 @@ std::vector<ScenarioResult> scenario_idle(const Options& o, const ServerProbe& p
             break;
           }
           ++next;
+          auto session = std::make_unique<FtpClient>(executor, o.mode);
           try {
-            auto session = co_await open_session(o);
+            co_await within(kOpenLimit, *session, start_session(*session, o));
             open.push_back(std::move(session));
           } catch (const std::exception& e) {
             last_failure = e.what();

@@ -3,6 +3,7 @@
 // forking servers and by password hashing where it is deliberately slow.
 #include <chrono>
 
+#include "bench/deadline.hpp"
 #include "bench/meter.hpp"
 #include "bench/parallel.hpp"
 #include "bench/run_async.hpp"
@@ -18,6 +19,14 @@ constexpr int kWorkers = 8;
 constexpr double kSeconds = 5;
 // A server that refuses everything should not be hammered for the whole run.
 constexpr std::uint64_t kMaxFailures = 1000;
+constexpr auto kSessionLimit = std::chrono::seconds(30);
+
+asio::awaitable<void> one_session(FtpClient& client, const Options& o) {
+  co_await client.connect(o.host, o.port);
+  co_await client.login(o.login_user(), o.login_password());
+  co_await client.require_ok("PWD");
+  co_await client.quit();
+}
 
 }  // namespace
 
@@ -37,10 +46,7 @@ std::vector<ScenarioResult> scenario_sessions(const Options& o, const ServerProb
         while (std::chrono::steady_clock::now() < deadline && failures < kMaxFailures) {
           FtpClient client(executor, o.mode);
           try {
-            co_await client.connect(o.host, o.port);
-            co_await client.login(o.login_user(), o.login_password());
-            co_await client.require_ok("PWD");
-            co_await client.quit();
+            co_await within(kSessionLimit, client, one_session(client, o));
             ++run.operations;
           } catch (const std::exception& e) {
             ++failures;

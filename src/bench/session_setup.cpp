@@ -12,13 +12,17 @@ std::string remote_dir(const Options& options, const std::string& subdir) {
   return options.dir.back() == '/' ? options.dir + subdir : options.dir + "/" + subdir;
 }
 
+asio::awaitable<void> start_session(FtpClient& client, const Options& options, const std::string& subdir) {
+  co_await client.connect(options.host, options.port);
+  co_await client.login(options.login_user(), options.login_password());
+  co_await client.require_ok("TYPE I");
+  co_await client.enter_dir(remote_dir(options, subdir));
+}
+
 asio::awaitable<std::unique_ptr<FtpClient>> open_session(const Options& options, const std::string& subdir) {
   const auto executor = co_await asio::this_coro::executor;
   auto client = std::make_unique<FtpClient>(executor, options.mode);
-  co_await client->connect(options.host, options.port);
-  co_await client->login(options.login_user(), options.login_password());
-  co_await client->require_ok("TYPE I");
-  co_await client->enter_dir(remote_dir(options, subdir));
+  co_await start_session(*client, options, subdir);
   co_return client;
 }
 

@@ -19,6 +19,8 @@ constexpr std::size_t kDataBuffer = 1u << 20;  // one read or write of a data co
 
 // Connect, log in, TYPE I, and CWD into `subdir` of options.dir (created if
 // missing; "" stays in options.dir).
+asio::awaitable<void> start_session(FtpClient& client, const Options& options, const std::string& subdir = "");
+// The same on a new client.
 asio::awaitable<std::unique_ptr<FtpClient>> open_session(const Options& options, const std::string& subdir = "");
 
 // options.dir joined with `subdir`.

@@ -47,7 +47,7 @@ BenchCommand add_bench_command(CLI::App& app) {
   cmd->add_option("--run-timeout", options->run_timeout, "seconds one run may take before it is abandoned")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 86400.0));
-  cmd->add_option("--mem-floor-mib", options->mem_floor_mib, "idle: stop opening below this much MemAvailable")
+  cmd->add_option("--mem-floor-mib", options->mem_floor_mib, "idle: stop opening below this much MemAvailable (0: a quarter of RAM)")
       ->capture_default_str();
 
   auto run = [options, mode, pids]() -> int {

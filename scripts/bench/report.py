@@ -1,0 +1,123 @@
+"""The comparison table: one row per measured quantity, one column per
+server, the best peer, fleetftp, and fleetftp's ratio to the best peer.
+
+The ratio is oriented so that above 1 always means fleetftp is better:
+fleetftp/best for higher-is-better rows (throughput, rates) and
+best/fleetftp for lower-is-better rows (memory, time, CPU cost)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PEERS = ["vsftpd", "pure-ftpd", "proftpd", "pyftpdlib"]
+FLEET = "fleetftp"
+
+
+@dataclass
+class Row:
+    label: str
+    invocation: str        # which run of the bench tool produced it
+    scenario: str          # the result's scenario name in that run's JSON
+    field: str             # "median" or the name of a median extra
+    higher_is_better: bool
+    anonymous: bool        # peers logged in anonymously (fleetftp has no anonymous login)
+
+
+@dataclass
+class Cell:
+    value: float | None
+    note: str = ""         # "n/a (...)", "n=812", ...
+
+
+def find_result(results: dict, invocation: str, scenario: str) -> dict | None:
+    for r in results.get(invocation, []):
+        if r.get("scenario") == scenario:
+            return r
+    return None
+
+
+def cell_for(results: dict, row: Row) -> Cell:
+    r = find_result(results, row.invocation, row.scenario)
+    if r is None:
+        return Cell(None, "not run")
+    if r.get("median") is None:
+        return Cell(None, "n/a")
+    value = r["median"] if row.field == "median" else r.get("median_extra", {}).get(row.field)
+    if value is None:
+        return Cell(None, "n/a")
+    note = ""
+    params = r.get("parameters", {})
+    if row.invocation == "idle":
+        opened = r.get("median_extra", {}).get("sessions_open")
+        wanted = int(params.get("sessions", "0"))
+        if opened is not None and int(opened) < wanted:
+            note = f"n={int(opened)}"
+    if r.get("error") and row.field == "median":
+        note = (note + " " if note else "") + "partial"
+    return Cell(float(value), note)
+
+
+def fmt(value: float) -> str:
+    if value >= 1000:
+        return f"{value:,.0f}"
+    if value >= 100:
+        return f"{value:.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def show(cell: Cell, password_mark: bool = False) -> str:
+    if cell.value is None:
+        return cell.note or "n/a"
+    text = fmt(cell.value)
+    notes = [n for n in [cell.note, "(password)" if password_mark else ""] if n]
+    return text + ("" if not notes else " " + " ".join(notes))
+
+
+def build_rows(rows: list[Row], per_server: dict[str, dict]) -> list[dict]:
+    """Values, best peer and ratio for every row, as plain data (also
+    written to results.json)."""
+    out = []
+    for row in rows:
+        cells = {name: cell_for(per_server.get(name, {}), row) for name in PEERS + [FLEET]}
+        measured = [(cells[p].value, p) for p in PEERS if cells[p].value is not None]
+        best = None
+        if measured:
+            best = max(measured) if row.higher_is_better else min(measured)
+        fleet = cells[FLEET].value
+        ratio = None
+        if best is not None and fleet is not None and best[0] > 0 and fleet > 0:
+            ratio = fleet / best[0] if row.higher_is_better else best[0] / fleet
+        out.append({
+            "row": row.label,
+            "higher_is_better": row.higher_is_better,
+            "fleetftp_login": "password" if row.anonymous else "same as peers",
+            "values": {k: c.value for k, c in cells.items()},
+            "notes": {k: c.note for k, c in cells.items() if c.note},
+            "best_peer": None if best is None else {"server": best[1], "value": best[0]},
+            "ratio": ratio,
+            "_cells": cells,
+            "_anonymous": row.anonymous,
+        })
+    return out
+
+
+def markdown(table: list[dict], present: list[str]) -> str:
+    header = ["scenario"] + PEERS + ["best peer", "fleetftp", "ratio"]
+    lines = ["| " + " | ".join(header) + " |",
+             "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+    for t in table:
+        cells = t["_cells"]
+        row = [t["row"] + (" ↑" if t["higher_is_better"] else " ↓")]
+        for p in PEERS:
+            row.append(show(cells[p]) if p in present else "not run")
+        best = t["best_peer"]
+        row.append("n/a" if best is None else f"{fmt(best['value'])} ({best['server']})")
+        row.append(show(cells[FLEET], password_mark=t["_anonymous"]) if FLEET in present else "not run")
+        row.append("n/a" if t["ratio"] is None else f"{t['ratio']:.2f}")
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def for_json(table: list[dict]) -> list[dict]:
+    return [{k: v for k, v in t.items() if not k.startswith("_")} for t in table]
