@@ -30,6 +30,7 @@ MasterConfig load_master_config(const std::filesystem::path& file) {
   r.read_duration("auth", "fail_delay_ms", c.login_fail_delay, 60000);
   r.read_int("auth", "ban_after", c.ban_after_failures, 0, 1000);
   r.read_duration("auth", "ban_seconds", c.ban_time, 86400 * 30);
+  r.read_duration("auth", "login_cache_seconds", c.login_cache, 86400);
   r.read("link", "listen_address", c.link_address);
   r.read_int("link", "port", c.link_port, 1, 65535);
   r.read_secret("link", "key", c.link_key);

@@ -38,6 +38,7 @@ struct MasterConfig {
   std::chrono::milliseconds login_fail_delay{1000};  // [auth] fail_delay_ms
   int ban_after_failures = 5;                     // [auth] ban_after
   std::chrono::seconds ban_time{300};             // [auth] ban_seconds
+  std::chrono::seconds login_cache{600};          // [auth] login_cache_seconds — 0: argon2id on every login
   std::string link_address = "127.0.0.1";         // [link] listen_address
   std::uint16_t link_port = 2122;                 // [link] port
   std::string link_key;                           // [link] key or key_file (required)

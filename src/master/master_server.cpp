@@ -21,6 +21,7 @@ struct MasterServer::Impl {
       : io(io),
         config(std::move(cfg)),
         guard(config.ban_after_failures, std::chrono::seconds(600), config.ban_time),
+        credentials(config.login_cache),
         hash_pool(2),
         passive_ports(config.passive_ports),
 
@@ -39,6 +40,7 @@ struct MasterServer::Impl {
   NodeRegistry nodes;
   MasterStats stats;
   auth::LoginGuard guard;
+  auth::CredentialCache credentials;
   asio::thread_pool hash_pool;
   net::PortCursor passive_ports;
   std::unique_ptr<TransferLog> xferlog;
@@ -66,7 +68,7 @@ void MasterServer::start() {
   m.nodes.set_policy(&m.config.cluster.placement);
   m.replicator = std::make_unique<Replicator>(m.io.get_executor(), m.nodes, *m.store, m.config.cluster);
   m.jobs = std::make_unique<ClusterJobs>(m.io.get_executor(), m.nodes, *m.store, *m.replicator);
-  m.env = std::make_unique<SessionEnv>(SessionEnv{m.config, *m.store, m.nodes, m.stats, m.guard, m.hash_pool,
+  m.env = std::make_unique<SessionEnv>(SessionEnv{m.config, *m.store, m.nodes, m.stats, m.guard, m.credentials, m.hash_pool,
                                                   m.passive_ports, *m.xferlog, *m.replicator, *m.jobs});
   m.link = std::make_unique<LinkServer>(m.io.get_executor(), m.config, m.nodes, *m.store, *m.replicator);
   m.link->listen();

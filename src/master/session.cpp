@@ -214,12 +214,17 @@ asio::awaitable<void> Session::cmd_pass(const ftp::Command& c) {
   auto record = env_.store.get_user(name);
   bool ok = false;
   if (record && record->enabled) {
-    // argon2id is deliberately slow and memory-hard: verify off the event loop.
     const std::string hash = record->password_hash;
     const std::string password = c.arg;
-    co_await asio::post(env_.hash_pool, asio::use_awaitable);
-    ok = auth::verify_password(hash, password);
-    co_await asio::post(wake_.get_executor(), asio::use_awaitable);
+    const auto now = auth::CredentialCache::Clock::now();
+    ok = env_.credentials.recently_verified(name, password, hash, now);
+    if (!ok) {
+      // argon2id is deliberately slow and memory-hard: verify off the event loop.
+      co_await asio::post(env_.hash_pool, asio::use_awaitable);
+      ok = auth::verify_password(hash, password);
+      co_await asio::post(wake_.get_executor(), asio::use_awaitable);
+      if (ok) env_.credentials.remember(name, password, hash, now);
+    }
   }
   if (!ok) {
     ++env_.stats.logins_failed;

@@ -5,6 +5,7 @@
 
 #include <asio.hpp>
 
+#include "auth/credential_cache.hpp"
 #include "auth/login_guard.hpp"
 #include "config/master_config.hpp"
 #include "master/cluster_jobs.hpp"
@@ -23,6 +24,7 @@ struct SessionEnv {
   NodeRegistry& nodes;
   MasterStats& stats;
   auth::LoginGuard& guard;
+  auth::CredentialCache& credentials;
   asio::thread_pool& hash_pool;
   net::PortCursor& passive_ports;  // the master's own passive range
   TransferLog& xferlog;

@@ -44,7 +44,7 @@ class SessionTest : public ::testing::Test {
     replicator_ = std::make_unique<Replicator>(io_.get_executor(), nodes_, *store_, config_.cluster);
     jobs_ = std::make_unique<ClusterJobs>(io_.get_executor(), nodes_, *store_, *replicator_);
     env_ = std::make_unique<SessionEnv>(
-        SessionEnv{config_, *store_, nodes_, stats_, guard_, pool_, ports_, *xferlog_, *replicator_, *jobs_});
+        SessionEnv{config_, *store_, nodes_, stats_, guard_, credentials_, pool_, ports_, *xferlog_, *replicator_, *jobs_});
   }
   ~SessionTest() override {
     pool_.join();
@@ -93,6 +93,7 @@ class SessionTest : public ::testing::Test {
   NodeRegistry nodes_;
   MasterStats stats_;
   auth::LoginGuard guard_;
+  auth::CredentialCache credentials_{std::chrono::seconds(60)};
   asio::thread_pool pool_;
   net::PortCursor ports_;
   std::unique_ptr<TransferLog> xferlog_;
@@ -112,6 +113,14 @@ TEST_F(SessionTest, WrongPasswordIsRefused) {
   auto r = converse({"USER alice", "PASS wrong", "PWD"});
   EXPECT_EQ(codes(r), (std::vector<int>{220, 331, 530, 530}));
   EXPECT_EQ(stats_.logins_failed, 1u);
+}
+
+TEST_F(SessionTest, ACachedLoginDoesNotOutliveAPasswordChange) {
+  EXPECT_EQ(codes(converse({"USER alice", "PASS secret"})), (std::vector<int>{220, 331, 230}));
+  EXPECT_EQ(codes(converse({"USER alice", "PASS secret"})), (std::vector<int>{220, 331, 230}));  // from the cache
+  store_->set_password("alice", auth::hash_password("changed"));
+  EXPECT_EQ(codes(converse({"USER alice", "PASS secret"})), (std::vector<int>{220, 331, 530}));
+  EXPECT_EQ(codes(converse({"USER alice", "PASS changed"})), (std::vector<int>{220, 331, 230}));
 }
 
 TEST_F(SessionTest, RepeatedFailuresBanTheAddress) {
