@@ -13,6 +13,22 @@
 
 namespace fleet::cli {
 
+namespace {
+// Runs the event loop until SIGINT/SIGTERM, then lets `server` stop.
+template <typename Server>
+int run_until_signal(asio::io_context& io, Server& server, const char* what) {
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](std::error_code, int sig) {
+    spdlog::info("signal {} received; stopping", sig);
+    server.stop();
+    io.stop();
+  });
+  io.run();
+  spdlog::info("{} stopped", what);
+  return 0;
+}
+}  // namespace
+
 int run_master(const std::string& config_file) {
   auto config = config::load_master_config(config_file);
   setup_logging(config.log_level, "master");
@@ -21,15 +37,7 @@ int run_master(const std::string& config_file) {
   asio::io_context io(1);
   master::MasterServer server(io, config);
   server.start();
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](std::error_code, int sig) {
-    spdlog::info("signal {} received; stopping", sig);
-    server.stop();
-    io.stop();
-  });
-  io.run();
-  spdlog::info("master stopped");
-  return 0;
+  return run_until_signal(io, server, "master");
 }
 
 int run_node(const std::string& config_file) {
@@ -39,15 +47,7 @@ int run_node(const std::string& config_file) {
   asio::io_context io(1);
   node::NodeServer server(io, config);
   asio::co_spawn(io, server.run(), asio::detached);
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](std::error_code, int sig) {
-    spdlog::info("signal {} received; stopping", sig);
-    server.stop();
-    io.stop();
-  });
-  io.run();
-  spdlog::info("node stopped");
-  return 0;
+  return run_until_signal(io, server, "node");
 }
 
 }  // namespace fleet::cli

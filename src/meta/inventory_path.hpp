@@ -8,13 +8,9 @@
 
 namespace fleet::meta {
 
-// The same limits the FTP front end applies to the names clients give.
-inline constexpr std::size_t kMaxInventoryPathBytes = 4096;
-inline constexpr std::size_t kMaxInventoryNameBytes = 255;
-
-// True for "/a/b" form: absolute, not the root, no empty, "." or ".."
-// components, no trailing slash, no NUL, CR or LF, names of at most
-// kMaxInventoryNameBytes, at most kMaxInventoryPathBytes in all, valid UTF-8.
+// True for "/a/b" form: absolute, not the root, and exactly what
+// ftp::resolve_path would make of it (normalized, no NUL/CR/LF, valid UTF-8,
+// within the name and path length limits clients get too).
 bool is_inventory_file_path(std::string_view path);
 
 }  // namespace fleet::meta
