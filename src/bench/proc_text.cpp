@@ -60,6 +60,12 @@ std::optional<ProcStat> parse_proc_stat(std::string_view text) {
   return st;
 }
 
+std::optional<std::uint64_t> parse_schedstat_ns(std::string_view text) {
+  const auto fields = split_spaces(text);
+  if (fields.size() < 3) return std::nullopt;
+  return to_number<std::uint64_t>(fields[0]);
+}
+
 std::optional<std::uint64_t> parse_kib_field(std::string_view text, std::string_view key) {
   std::size_t line_start = 0;
   while (line_start < text.size()) {

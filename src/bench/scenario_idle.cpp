@@ -135,6 +135,8 @@ std::vector<ScenarioResult> scenario_idle(const Options& o, const ServerProbe& p
     run.extra["server_pss_baseline_kib"] = static_cast<double>(baseline.pss_kib);
     run.extra["server_pss_before_kib"] = static_cast<double>(before.pss_kib);
     run.extra["server_pss_after_kib"] = static_cast<double>(after.pss_kib);
+    run.extra["server_pss_anon_kib_per_session"] =
+        (static_cast<double>(after.pss_anon_kib) - static_cast<double>(baseline.pss_anon_kib)) / n;
     run.extra["server_processes_after"] = static_cast<double>(after.processes);
     const double client_growth = static_cast<double>(own_after) - static_cast<double>(own_before);
     run.extra["client_kib_per_session"] = client_growth / n;

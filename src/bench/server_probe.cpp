@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -29,6 +30,16 @@ bool is_pid_name(const std::string& name) {
   return !name.empty() && name.find_first_not_of("0123456789") == std::string::npos;
 }
 
+// Run time of all live threads of `pid`, in seconds.
+double threads_run_seconds(int pid) {
+  std::uint64_t ns = 0;
+  std::error_code ec;
+  const std::string dir = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(dir, ec))
+    ns += parse_schedstat_ns(read_text(task.path().string() + "/schedstat")).value_or(0);
+  return static_cast<double>(ns) / 1e9;
+}
+
 }  // namespace
 
 ProcessSample ServerProbe::sample(bool with_memory) const {
@@ -48,21 +59,26 @@ ProcessSample ServerProbe::sample(bool with_memory) const {
   }
   std::vector<int> pending(roots_.begin(), roots_.end());
   std::unordered_set<int> seen;
-  std::uint64_t ticks = 0;
+  const double tick = 1.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+  double cpu = 0;
   while (!pending.empty()) {
     const int pid = pending.back();
     pending.pop_back();
     if (!seen.insert(pid).second) continue;
     const auto it = stats.find(pid);
     if (it == stats.end()) continue;
-    ticks += it->second.own_and_reaped_ticks();
+    const double own_ticks = static_cast<double>(it->second.own_ticks()) * tick;
+    cpu += std::max(threads_run_seconds(pid), own_ticks) + static_cast<double>(it->second.reaped_ticks()) * tick;
     ++out.processes;
-    if (with_memory && it->second.state != 'Z')
-      out.pss_kib += parse_kib_field(read_text("/proc/" + std::to_string(pid) + "/smaps_rollup"), "Pss").value_or(0);
+    if (with_memory && it->second.state != 'Z') {
+      const auto rollup = read_text("/proc/" + std::to_string(pid) + "/smaps_rollup");
+      out.pss_kib += parse_kib_field(rollup, "Pss").value_or(0);
+      out.pss_anon_kib += parse_kib_field(rollup, "Pss_Anon").value_or(0);
+    }
     const auto [first, last] = children.equal_range(pid);
     for (auto c = first; c != last; ++c) pending.push_back(c->second);
   }
-  out.cpu_seconds = static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  out.cpu_seconds = cpu;
   return out;
 }
 

@@ -13,10 +13,17 @@
 namespace fleet::bench {
 
 struct ProcessSample {
-  // utime+stime+cutime+cstime summed over the live tree: grows by the CPU of
-  // every thread, and of exited children once their parent has reaped them.
+  // Summed over the live tree: each process's own CPU (its threads'
+  // schedstat run time, or utime+stime if that is larger, as it is once a
+  // thread has exited) plus cutime+cstime, the CPU of the children it has
+  // reaped. So it grows by the CPU of every thread, and of exited children
+  // once their parent has waited for them.
   double cpu_seconds = 0;
   std::uint64_t pss_kib = 0;  // proportional set size of the tree; 0 unless asked for
+  // The anonymous part of it (heap, stacks): what each session really
+  // allocates, without the share of the program and libraries, which moves
+  // with how the kernel happens to cache those files.
+  std::uint64_t pss_anon_kib = 0;
   std::size_t processes = 0;  // live processes in the tree
 };
 

@@ -19,7 +19,8 @@ TEST(ParseProcStat, Typical) {
   EXPECT_EQ(st->stime, 34u);
   EXPECT_EQ(st->cutime, 56u);
   EXPECT_EQ(st->cstime, 78u);
-  EXPECT_EQ(st->own_and_reaped_ticks(), 180u);
+  EXPECT_EQ(st->own_ticks(), 46u);
+  EXPECT_EQ(st->reaped_ticks(), 134u);
 }
 
 TEST(ParseProcStat, NameWithSpacesAndParens) {
@@ -36,6 +37,14 @@ TEST(ParseProcStat, Rejects) {
   EXPECT_FALSE(parse_proc_stat(""));
   EXPECT_FALSE(parse_proc_stat("12 (x) S 1 2 3"));
   EXPECT_FALSE(parse_proc_stat("x (y) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15"));
+}
+
+TEST(ParseSchedstat, FirstFieldIsRunTime) {
+  EXPECT_EQ(parse_schedstat_ns("88481 97194 2\n"), 88481u);
+  EXPECT_EQ(parse_schedstat_ns("123456789012 0 0"), 123456789012u);
+  EXPECT_FALSE(parse_schedstat_ns("12 34"));
+  EXPECT_FALSE(parse_schedstat_ns(""));
+  EXPECT_FALSE(parse_schedstat_ns("x 1 2"));
 }
 
 TEST(ParseKibField, SmapsRollup) {
@@ -73,6 +82,7 @@ TEST(ServerProbe, MeasuresThisProcess) {
   const auto s = self.sample(true);
   EXPECT_GE(s.processes, 1u);
   EXPECT_GT(s.pss_kib, 0u);
+  EXPECT_GT(s.cpu_seconds, 0.0);
   EXPECT_TRUE(ServerProbe({}).empty());
 }
 
