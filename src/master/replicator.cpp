@@ -19,7 +19,12 @@ constexpr auto kCopyTimeout = std::chrono::hours(6);
 
 Replicator::Replicator(asio::any_io_executor ex, NodeRegistry& nodes, meta::MetaStore& store,
                        const config::ClusterConfig& config)
-    : ex_(ex), nodes_(nodes), store_(store), config_(config), work_ready_(ex), scan_timer_(ex) {}
+    : ex_(ex), nodes_(nodes), store_(store), config_(config), work_ready_(ex), scan_timer_(ex) {
+  // A condition variable: it never expires; request() and stop() cancel the
+  // waits to wake every worker. Setting the expiry in each worker instead
+  // would cancel the other workers' waits and make them spin.
+  work_ready_.expires_at(asio::steady_timer::time_point::max());
+}
 
 void Replicator::start() {
   asio::co_spawn(ex_, scan_loop(), asio::detached);
@@ -73,7 +78,6 @@ asio::awaitable<void> Replicator::scan_loop() {
 asio::awaitable<void> Replicator::worker() {
   while (!stopping_) {
     if (queue_.empty()) {
-      work_ready_.expires_after(std::chrono::hours(1));
       co_await work_ready_.async_wait(net::use_tuple);
       continue;
     }
