@@ -1,8 +1,23 @@
 #include "config/master_config.hpp"
 
 #include "config/toml_reader.hpp"
+#include "ftp/path.hpp"
 
 namespace fleet::config {
+
+void read_anonymous_config(const TomlReader& r, AnonymousConfig& out) {
+  const auto t = r.section("anonymous");
+  t.read_bool("enabled", out.enabled);
+  t.read_bool("upload", out.upload);
+  t.read_int("max_sessions", out.max_sessions, 0, 1000000);
+  std::string root = out.root;
+  t.read("root", root);
+  // Normalized once here ("/pub/" and "/pub/." are "/pub"), so sessions can
+  // compare paths with it as they are.
+  auto normal = root.empty() || root[0] != '/' ? std::nullopt : ftp::resolve_path("/", root);
+  if (!normal) t.fail("root", "must be an absolute path in the namespace, like \"/pub\"");
+  out.root = *normal;
+}
 
 MasterConfig load_master_config(const std::filesystem::path& file) {
   TomlReader r(file);
@@ -42,6 +57,7 @@ MasterConfig load_master_config(const std::filesystem::path& file) {
   r.read("log", "level", c.log_level);
   if (c.link_key.size() < 16) r.fail("link", "key", "is required and must be at least 16 characters");
   read_cluster_config(r, c.cluster);
+  read_anonymous_config(r, c.anonymous);
   return c;
 }
 

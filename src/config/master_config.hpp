@@ -21,6 +21,15 @@ enum class EpsvPolicy {
               // serves that port on the control address
 };
 
+// [anonymous]: logins as "anonymous" or "ftp" with any password (RFC 1635),
+// confined to one directory of the namespace.
+struct AnonymousConfig {
+  bool enabled = false;           // [anonymous] enabled
+  std::string root = "/pub";      // [anonymous] root — namespace directory shown as "/" (normalized)
+  bool upload = false;            // [anonymous] upload — may create files and directories, never change existing ones
+  std::size_t max_sessions = 0;   // [anonymous] max_sessions — 0: only [ftp] max_sessions limits them
+};
+
 struct MasterConfig {
   std::string name = "master";                    // [master] name
   std::filesystem::path state_dir = "var";        // [master] state_dir — metadata and logs
@@ -46,6 +55,7 @@ struct MasterConfig {
   std::string http_address = "127.0.0.1";         // [http] listen_address — /health and /metrics
   std::uint16_t http_port = 0;                    // [http] port — 0 turns the endpoint off
   std::string log_level = "info";                 // [log] level
+  AnonymousConfig anonymous;                      // [anonymous]
   ClusterConfig cluster;                          // placement, replication, scrub
 
   std::filesystem::path database() const { return state_dir / "meta.sqlite"; }
@@ -53,5 +63,9 @@ struct MasterConfig {
 };
 
 MasterConfig load_master_config(const std::filesystem::path& file);
+
+class TomlReader;
+// The [anonymous] section; load_master_config calls it. Throws on a bad value.
+void read_anonymous_config(const TomlReader& reader, AnonymousConfig& out);
 
 }  // namespace fleet::config

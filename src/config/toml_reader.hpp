@@ -36,6 +36,13 @@ class TomlTable {
       else fail(key, "must be a string");
     }
   }
+  // Only TOML's true and false: 1, 0 or "yes" are mistakes worth a message.
+  void read_bool(const char* key, bool& out) const {
+    if (auto node = at(key)) {
+      if (auto v = node->value_exact<bool>()) out = *v;
+      else fail(key, "must be true or false");
+    }
+  }
   template <typename Int>
   void read_int(const char* key, Int& out, long long min, long long max) const {
     if (auto node = at(key)) {

@@ -4,7 +4,7 @@
 
 namespace fleet::master {
 
-ftp::FileFacts facts_of(const meta::Entry& entry, std::string name, bool offline) {
+ftp::FileFacts facts_of(const meta::Entry& entry, std::string name, bool offline, Rights rights) {
   ftp::FileFacts f;
   f.name = std::move(name);
   f.is_dir = entry.is_dir;
@@ -14,24 +14,31 @@ ftp::FileFacts facts_of(const meta::Entry& entry, std::string name, bool offline
   f.group = offline ? "offline" : "ftp";
   f.offline = offline;
   f.unique = static_cast<std::uint64_t>(entry.id);
-  // RFC 3659 §7.5.5: what this user may do (every logged-in user has full rights for now).
-  f.perm = entry.is_dir ? "flcdmpe" : "adfrw";
+  // RFC 3659 §7.5.5: what this user may do.
+  switch (rights) {
+    case Rights::Full: f.perm = entry.is_dir ? "flcdmpe" : "adfrw"; break;
+    case Rights::ReadOnly: f.perm = entry.is_dir ? "el" : "r"; break;
+    case Rights::ReadCreate: f.perm = entry.is_dir ? "elcm" : "r"; break;
+  }
   return f;
 }
 
 std::vector<std::string> listing_lines(meta::MetaStore& store, ListingFormat format, const std::string& path,
-                                       const meta::Entry& entry, std::int64_t now, const OfflineCheck& offline) {
+                                       const meta::Entry& entry, std::int64_t now, const OfflineCheck& offline,
+                                       Rights rights, std::string_view shown_path) {
   std::vector<std::string> lines;
   auto emit = [&](const meta::Entry& e, std::string name) {
     const bool off = !e.is_dir && offline && offline(e);
     switch (format) {
-      case ListingFormat::List: lines.push_back(ftp::format_list_line(facts_of(e, std::move(name), off), now)); break;
+      case ListingFormat::List:
+        lines.push_back(ftp::format_list_line(facts_of(e, std::move(name), off, rights), now));
+        break;
       case ListingFormat::Nlst: lines.push_back(std::move(name)); break;
-      case ListingFormat::Mlsd: lines.push_back(ftp::format_mlsx_line(facts_of(e, std::move(name), off))); break;
+      case ListingFormat::Mlsd: lines.push_back(ftp::format_mlsx_line(facts_of(e, std::move(name), off, rights))); break;
     }
   };
   if (!entry.is_dir) {
-    emit(entry, format == ListingFormat::List ? entry.name : path);
+    emit(entry, format == ListingFormat::List ? entry.name : std::string(shown_path.empty() ? path : shown_path));
     return lines;
   }
   if (format == ListingFormat::Mlsd) emit(entry, ".");

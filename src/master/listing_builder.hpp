@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ftp/listing.hpp"
@@ -14,18 +15,26 @@ namespace fleet::master {
 
 enum class ListingFormat { List, Nlst, Mlsd };
 
+// What the session may do, for the MLSx "perm" fact (RFC 3659 §7.5.5):
+// password users have full rights; anonymous users read, and with
+// [anonymous] upload also create files and directories.
+enum class Rights { Full, ReadOnly, ReadCreate };
+
 // True for a file none of whose copies can be read right now.
 using OfflineCheck = std::function<bool(const meta::Entry&)>;
 
 // The facts a listing shows for one VFS entry, under the name `name`. A file
 // with no copy online says so: the MLSx fact "x.offline=1", and "offline" in
 // LIST's group column (where `ls -l` parsers keep reading names correctly).
-ftp::FileFacts facts_of(const meta::Entry& entry, std::string name, bool offline = false);
+ftp::FileFacts facts_of(const meta::Entry& entry, std::string name, bool offline = false,
+                        Rights rights = Rights::Full);
 
 // Lines (no line ends) listing `path`: a directory's children, or the single
-// file. MLSD of a directory starts with its "cdir" line.
+// file. MLSD of a directory starts with its "cdir" line. `shown_path` is
+// `path` as the client sees it (NLST of a file names it); empty: `path`.
 std::vector<std::string> listing_lines(meta::MetaStore& store, ListingFormat format, const std::string& path,
-                                       const meta::Entry& entry, std::int64_t now, const OfflineCheck& offline);
+                                       const meta::Entry& entry, std::int64_t now, const OfflineCheck& offline,
+                                       Rights rights = Rights::Full, std::string_view shown_path = {});
 
 // The data-connection form: every line ended by CRLF.
 std::string join_crlf(const std::vector<std::string>& lines);

@@ -3,11 +3,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <ctime>
 #include <filesystem>
 #include <list>
 
 #include "cluster/link_auth.hpp"
 #include "ftp/path.hpp"
+#include "master/anonymous_root.hpp"
 #include "master/cluster_report.hpp"
 #include "master/control_channel.hpp"
 #include "master/http_status.hpp"
@@ -64,6 +66,14 @@ void MasterServer::start() {
   auto& m = *impl_;
   std::filesystem::create_directories(m.config.state_dir);
   m.store = meta::open_sqlite_store(m.config.database());
+  if (m.config.anonymous.enabled) {
+    const auto& anon = m.config.anonymous;
+    if (ensure_anonymous_root(*m.store, anon.root, std::time(nullptr)))
+      spdlog::info("created the anonymous root directory {}", anon.root);
+    spdlog::info("anonymous logins enabled: root {}, {}{}", anon.root,
+                 anon.upload ? "uploads of new files allowed" : "read-only",
+                 anon.max_sessions ? fmt::format(", at most {} at once", anon.max_sessions) : std::string());
+  }
   m.xferlog = std::make_unique<TransferLog>(m.config.transfer_log());
   m.nodes.set_policy(&m.config.cluster.placement);
   m.replicator = std::make_unique<Replicator>(m.io.get_executor(), m.nodes, *m.store, m.config.cluster);
@@ -170,6 +180,7 @@ HttpStatus::Response MasterServer::Impl::http_response(const HttpStatus::Request
     metric("fleetftp_sessions_total", "counter", "FTP control sessions accepted.", stats.sessions_total);
     metric("fleetftp_logins_ok_total", "counter", "Successful logins.", stats.logins_ok);
     metric("fleetftp_logins_failed_total", "counter", "Failed logins.", stats.logins_failed);
+    metric("fleetftp_anonymous_sessions", "gauge", "Anonymous sessions logged in now.", stats.anonymous_active);
     metric("fleetftp_transfers_started_total", "counter", "Data transfers started.", stats.transfers_started);
     metric("fleetftp_transfers_failed_total", "counter", "Data transfers that failed.", stats.transfers_failed);
     metric("fleetftp_master_data_bytes_total", "counter", "Bytes the master wrote on data connections.",

@@ -12,6 +12,7 @@
 #include "auth/password.hpp"
 #include "ftp/path.hpp"
 #include "ftp/reply.hpp"
+#include "master/anonymous_policy.hpp"
 #include "master/cluster_report.hpp"
 #include "master/listing_builder.hpp"
 
@@ -104,7 +105,7 @@ bool Session::is_urgent(const std::string& line) const {
   return cmd && (cmd->verb == "ABOR" || cmd->verb == "STAT");
 }
 
-std::optional<std::string> Session::resolve(std::string_view arg) const { return ftp::resolve_path(cwd_, arg); }
+std::optional<std::string> Session::resolve(std::string_view arg) const { return view_.resolve(cwd_, arg); }
 
 std::optional<std::string> Session::resolve_or_reply(std::string_view arg, int code) {
   if (arg.empty()) {
@@ -152,6 +153,7 @@ asio::awaitable<void> Session::run() {
   }
   if (transfer_) abort_transfer();
   release_data_setup();
+  end_login();
   sink_->close();
   --env_.stats.sessions_active;
 }
@@ -175,6 +177,7 @@ asio::awaitable<void> Session::handle_line(std::string line, bool overlong) {
     reply(530, "Please log in with USER and PASS.");
     co_return;
   }
+  if (anonymous_ && !anonymous_allows(*cmd)) co_return;
   // A RNFR must be followed directly by RNTO (RFC 959 §4.1.3).
   if (rnfr_ && cmd->verb != "RNTO") rnfr_.reset();
   const bool keeps_rest = cmd->verb == "REST" || cmd->verb == "RETR" || cmd->verb == "STOR" ||
@@ -192,13 +195,12 @@ asio::awaitable<void> Session::cmd_user(const ftp::Command& c) {
     reply(501, "Syntax error: USER needs a name.");
     co_return;
   }
-  if (logged_in_) {
-    // A new USER starts a new login (like REIN).
-    logged_in_ = false;
-    user_.clear();
-  }
+  // A new USER starts a new login (like REIN).
+  if (logged_in_) end_login();
   pending_user_ = c.arg;
-  reply(331, "Password required for " + pending_user_ + ".");
+  pending_anonymous_ = env_.config.anonymous.enabled && is_anonymous_name(c.arg);
+  if (pending_anonymous_) reply(331, "Anonymous login ok, send your e-mail address as password.");
+  else reply(331, "Password required for " + pending_user_ + ".");
 }
 
 asio::awaitable<void> Session::cmd_pass(const ftp::Command& c) {
@@ -208,6 +210,10 @@ asio::awaitable<void> Session::cmd_pass(const ftp::Command& c) {
   }
   if (pending_user_.empty()) {
     reply(503, "Login with USER first.");
+    co_return;
+  }
+  if (pending_anonymous_) {
+    login_anonymous(c.arg);
     co_return;
   }
   const std::string name = std::exchange(pending_user_, {});
@@ -251,6 +257,15 @@ asio::awaitable<void> Session::cmd_pass(const ftp::Command& c) {
   reply(230, "User " + user_ + " logged in.");
 }
 
+void Session::end_login() {
+  if (anonymous_) --env_.stats.anonymous_active;
+  anonymous_ = false;
+  logged_in_ = false;
+  user_.clear();
+  view_ = ftp::ViewRoot();
+  cwd_ = "/";
+}
+
 asio::awaitable<void> Session::cmd_acct(const ftp::Command&) {
   reply(202, "ACCT not needed on this server.");
   co_return;
@@ -259,10 +274,9 @@ asio::awaitable<void> Session::cmd_acct(const ftp::Command&) {
 asio::awaitable<void> Session::cmd_rein(const ftp::Command&) {
   if (transfer_) abort_transfer();
   release_data_setup();
-  logged_in_ = false;
-  user_.clear();
+  end_login();
   pending_user_.clear();
-  cwd_ = "/";
+  pending_anonymous_ = false;
   ascii_ = false;
   rest_ = 0;
   rnfr_.reset();
@@ -351,7 +365,9 @@ asio::awaitable<void> Session::cmd_site(const ftp::Command& c) {
   auto space = c.arg.find(' ');
   std::string sub = c.arg.substr(0, space);
   std::transform(sub.begin(), sub.end(), sub.begin(), [](unsigned char ch) { return std::toupper(ch); });
-  if (sub == "HELP" || sub.empty()) {
+  if ((sub == "HELP" || sub.empty()) && anonymous_) {
+    reply(214, "SITE commands:\n HELP\nEnd.");  // the others are refused to anonymous users
+  } else if (sub == "HELP" || sub.empty()) {
     reply(214, "SITE commands:\n HELP\n STATS\n NODES\n COPIES <path>\n NODESELECT UP|DOWN <path>\nEnd.");
   } else if (sub == "STATS") {
     const auto& s = env_.stats;
@@ -490,7 +506,7 @@ asio::awaitable<void> Session::cmd_stat(const ftp::Command& c) {
   if (c.arg.empty()) {
     std::string text = "fleetftp status:\n Connected from " + client_.ip + "\n Logged in as " + user_ +
                        "\n TYPE: " + (ascii_ ? "ASCII" : "BINARY") + ", STRUcture: File, MODE: Stream\n";
-    if (transfer_) text += " Transfer in progress: " + transfer_->path + "\n";
+    if (transfer_) text += " Transfer in progress: " + shown(transfer_->path) + "\n";
     else text += " No data connection\n";
     reply(211, text + "End of status.");
     co_return;
@@ -511,9 +527,9 @@ asio::awaitable<void> Session::cmd_stat(const ftp::Command& c) {
     reply(550, "No such file or directory.");
     co_return;
   }
-  std::string text = "Status of " + *path + ":\n";
+  std::string text = "Status of " + shown(*path) + ":\n";
   for (const auto& line : listing_lines(env_.store, ListingFormat::List, *path, *entry, std::time(nullptr),
-                                        [this](const meta::Entry& e) { return offline(e); }))
+                                        [this](const meta::Entry& e) { return offline(e); }, rights()))
     text += line + "\n";
   reply(213, text + "End of status.");
 }

@@ -21,6 +21,7 @@
 
 #include "ftp/command.hpp"
 #include "ftp/hostport.hpp"
+#include "ftp/view_root.hpp"
 #include "master/control_channel.hpp"
 #include "master/listing_builder.hpp"
 #include "master/local_transfer.hpp"
@@ -95,8 +96,18 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<void> handle_line(std::string line, bool overlong);
   void reply(int code, std::string_view text);
   bool is_urgent(const std::string& line) const;
+  // Arguments resolve in the client's view (its "/" is view_'s root) into
+  // namespace paths; shown() maps a namespace path back for a reply.
   std::optional<std::string> resolve(std::string_view arg) const;
   std::optional<std::string> resolve_or_reply(std::string_view arg, int code = 550);
+  std::string shown(std::string_view vfs_path) const { return view_.to_client(vfs_path); }
+  // The MLSx perm fact's rights of this session.
+  Rights rights() const;
+  // Anonymous sessions: whether [anonymous] lets `c` run; replies 550 if not.
+  bool anonymous_allows(const ftp::Command& c);
+  void login_anonymous(std::string_view password);
+  // Back to "not logged in" (USER again, REIN, end of session).
+  void end_login();
   // SIZE/MDTM: the file's entry, or a 550 reply; remembers it for PASV.
   std::optional<meta::Entry> plain_file_or_reply(const std::string& arg);
   void wake();
@@ -217,10 +228,13 @@ class Session : public std::enable_shared_from_this<Session> {
   // Login.
   bool logged_in_ = false;
   std::string pending_user_;
+  bool pending_anonymous_ = false;  // USER named the anonymous account and [anonymous] is enabled
   std::string user_;
+  bool anonymous_ = false;          // logged in anonymously: confined to view_, writes restricted
+  ftp::ViewRoot view_;              // the namespace part this session sees as "/"
 
   // Protocol state.
-  std::string cwd_ = "/";
+  std::string cwd_ = "/";         // a namespace path, always inside view_
   bool ascii_ = false;
   std::uint64_t rest_ = 0;
   std::optional<std::string> rnfr_;

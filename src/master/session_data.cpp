@@ -441,7 +441,7 @@ asio::awaitable<void> Session::cmd_mlsd(const ftp::Command& c) { return list_com
 
 std::string Session::listing_payload(ListingFormat format, const std::string& path, const meta::Entry& entry) {
   return join_crlf(listing_lines(env_.store, format, path, entry, std::time(nullptr),
-                                 [this](const meta::Entry& e) { return offline(e); }));
+                                 [this](const meta::Entry& e) { return offline(e); }, rights(), shown(path)));
 }
 
 asio::awaitable<void> Session::send_listing(Op op, std::string payload) {
@@ -576,7 +576,7 @@ asio::awaitable<std::optional<std::string>> Session::start_forwarded(const DataS
 asio::awaitable<void> Session::start_retr(const std::string& path) {
   auto entry = env_.store.lookup(path);
   if (!entry || entry->is_dir) {
-    reply(550, path + ": No such file.");
+    reply(550, shown(path) + ": No such file.");
     co_return;
   }
   if (std::holds_alternative<NoData>(data_)) {
@@ -594,7 +594,7 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
   if (!source) {
     data_ = std::move(setup);
     release_data_setup();
-    reply(550, path + ": no storage node holding this file is online; try again later.");
+    reply(550, shown(path) + ": no storage node holding this file is online; try again later.");
     co_return;
   }
   const std::string source_name = source->name;
@@ -636,26 +636,26 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
     transfer_.reset();
     data_ = std::move(setup);
     release_data_setup();
-    reply(550, path + ": " + *err);
+    reply(550, shown(path) + ": " + *err);
     co_return;
   }
-  reply(150, std::string("Opening ") + (ascii_ ? "ASCII" : "BINARY") + " mode data connection for " + path + " (" +
+  reply(150, std::string("Opening ") + (ascii_ ? "ASCII" : "BINARY") + " mode data connection for " + shown(path) + " (" +
                  std::to_string(entry->size) + " bytes).");
 }
 
 asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
   if (is_reserved(path)) {
-    reply(553, path + ": names starting with .fleetftp- are reserved.");
+    reply(553, shown(path) + ": names starting with .fleetftp- are reserved.");
     co_return;
   }
   auto parent = path == "/" ? std::nullopt : env_.store.lookup(ftp::parent_path(path));
   if (!parent || !parent->is_dir) {
-    reply(553, path + ": the directory does not exist.");
+    reply(553, shown(path) + ": the directory does not exist.");
     co_return;
   }
   auto existing = env_.store.lookup(path);
   if (existing && existing->is_dir) {
-    reply(553, path + ": is a directory.");
+    reply(553, shown(path) + ": is a directory.");
     co_return;
   }
   if (std::holds_alternative<NoData>(data_)) {
@@ -680,7 +680,7 @@ asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
   if (!target) {
     data_ = std::move(setup);
     release_data_setup();
-    reply(needs_holder ? 550 : 451, needs_holder ? path + ": no storage node holding this file is online."
+    reply(needs_holder ? 550 : 451, needs_holder ? shown(path) + ": no storage node holding this file is online."
                                                  : std::string("No storage node is online; try again later."));
     co_return;
   }
@@ -723,7 +723,7 @@ asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
     transfer_.reset();
     data_ = std::move(setup);
     release_data_setup();
-    reply(451, path + ": " + *err);
+    reply(451, shown(path) + ": " + *err);
     co_return;
   }
   if (op == Op::Stou) reply(150, "FILE: " + ftp::base_name(path));

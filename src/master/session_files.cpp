@@ -89,7 +89,7 @@ void Session::file_op_everywhere(const std::vector<std::string>& nodes, link::Fi
 }
 
 asio::awaitable<void> Session::cmd_pwd(const ftp::Command&) {
-  reply(257, ftp::quote_257(cwd_) + " is the current directory.");
+  reply(257, ftp::quote_257(shown(cwd_)) + " is the current directory.");
   co_return;
 }
 
@@ -102,12 +102,12 @@ asio::awaitable<void> Session::cmd_cwd(const ftp::Command& c) {
     co_return;
   }
   cwd_ = *path;
-  reply(250, "Directory changed to " + cwd_ + ".");
+  reply(250, "Directory changed to " + shown(cwd_) + ".");
 }
 
 asio::awaitable<void> Session::cmd_cdup(const ftp::Command&) {
-  cwd_ = ftp::parent_path(cwd_);
-  reply(200, "Directory changed to " + cwd_ + ".");
+  cwd_ = resolve("..").value_or(cwd_);  // stays at the session's "/"
+  reply(200, "Directory changed to " + shown(cwd_) + ".");
   co_return;
 }
 
@@ -119,7 +119,7 @@ asio::awaitable<void> Session::cmd_mkd(const ftp::Command& c) {
     co_return;
   }
   const auto st = env_.store.make_dir(*path, user_, std::time(nullptr));
-  if (st == meta::Status::Ok) reply(257, ftp::quote_257(*path) + " directory created.");
+  if (st == meta::Status::Ok) reply(257, ftp::quote_257(shown(*path)) + " directory created.");
   else reply(550, c.arg + ": " + status_text(st));
 }
 
@@ -283,13 +283,14 @@ asio::awaitable<void> Session::cmd_mlst(const ftp::Command& c) {
   auto path = resolve(c.arg.empty() ? "." : c.arg);
   auto entry = path ? env_.store.lookup(*path) : std::nullopt;
   if (!entry) {
-    reply(550, (c.arg.empty() ? cwd_ : c.arg) + ": No such file or directory.");
+    reply(550, (c.arg.empty() ? shown(cwd_) : c.arg) + ": No such file or directory.");
     co_return;
   }
   if (!entry->is_dir) predicted_path_ = *path;
   // RFC 3659 §7.2: the entry line starts with a single space.
-  reply(250, "Listing " + *path + "\n " + ftp::format_mlsx_line(facts_of(*entry, *path, !entry->is_dir && offline(*entry))) +
-                 "\nEnd");
+  const std::string name = shown(*path);
+  reply(250, "Listing " + name + "\n " +
+                 ftp::format_mlsx_line(facts_of(*entry, name, !entry->is_dir && offline(*entry), rights())) + "\nEnd");
 }
 
 }  // namespace fleet::master

@@ -11,6 +11,7 @@ struct MasterStats {
   std::uint64_t sessions_active = 0;
   std::uint64_t logins_ok = 0;
   std::uint64_t logins_failed = 0;
+  std::uint64_t anonymous_active = 0;  // logged-in anonymous sessions, for [anonymous] max_sessions
   // Every byte the master itself writes on data connections (listings it
   // sends, bytes it relays). File bytes on the direct path never count here,
   // which is what makes this the measure of "bytes never pass the master".

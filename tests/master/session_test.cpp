@@ -214,5 +214,157 @@ TEST_F(SessionTest, IdleSessionsTimeOut) {
   EXPECT_TRUE(sink->closed);
 }
 
+// ---------------------------------------------------------------- anonymous logins
+
+// [anonymous] enabled with root /pub, which holds a file and a directory;
+// /top.bin lies outside it.
+class AnonymousSessionTest : public SessionTest {
+ protected:
+  AnonymousSessionTest() {
+    config_.anonymous.enabled = true;
+    store_->make_dir("/pub", "", 1700000000);
+    store_->make_dir("/pub/sub", "alice", 1700000000);
+    store_->put_file("/pub/f.bin", 42, 1700000000, "alice", 1, "n1");
+    store_->put_file("/top.bin", 7, 1700000000, "alice", 1, "n1");
+  }
+  // Joined reply lines, for searching.
+  static std::string text(const std::vector<std::string>& replies) {
+    std::string all;
+    for (const auto& l : replies) all += l + "\n";
+    return all;
+  }
+};
+
+TEST_F(SessionTest, AnonymousIsAnUnknownUserWhenDisabled) {
+  auto r = converse({"USER anonymous", "PASS guest@example.org", "PWD"});
+  EXPECT_EQ(codes(r), (std::vector<int>{220, 331, 530, 530}));
+  EXPECT_EQ(r[1], "331 Password required for anonymous.");
+  EXPECT_EQ(stats_.logins_failed, 1u);
+}
+
+TEST_F(AnonymousSessionTest, AnyPasswordLogsInAtTheRoot) {
+  auto r = converse({"USER anonymous", "PASS guest@example.org", "PWD", "QUIT"});
+  EXPECT_EQ(codes(r), (std::vector<int>{220, 331, 230, 257, 221}));
+  EXPECT_EQ(r[1], "331 Anonymous login ok, send your e-mail address as password.");
+  EXPECT_EQ(r[2], "230 Anonymous access granted: read-only.");
+  EXPECT_EQ(r[3], "257 \"/\" is the current directory.");
+  EXPECT_EQ(stats_.logins_ok, 1u);
+  EXPECT_EQ(stats_.anonymous_active, 0u);  // the session ended
+  // "ftp" in any case is the same account, and an empty password will do.
+  EXPECT_EQ(codes(converse({"USER FTP", "PASS", "PWD"})), (std::vector<int>{220, 331, 230, 257}));
+}
+
+TEST_F(AnonymousSessionTest, NavigationStaysInsideTheRoot) {
+  auto r = converse({"USER anonymous", "PASS x@y", "CWD ..", "PWD", "CWD sub", "PWD", "CDUP", "CDUP", "PWD",
+                     "CWD /sub/../../..", "PWD", "CWD /pub", "XPWD"});
+  EXPECT_EQ(codes(r), (std::vector<int>{220, 331, 230, 250, 257, 250, 257, 200, 200, 257, 250, 257, 550, 257}));
+  EXPECT_EQ(r[3], "250 Directory changed to /.");
+  EXPECT_EQ(r[4], "257 \"/\" is the current directory.");
+  EXPECT_EQ(r[5], "250 Directory changed to /sub.");
+  EXPECT_EQ(r[6], "257 \"/sub\" is the current directory.");
+  EXPECT_EQ(r[8], "200 Directory changed to /.");
+  EXPECT_EQ(r[9], "257 \"/\" is the current directory.");
+  EXPECT_EQ(r[11], "257 \"/\" is the current directory.");
+  EXPECT_EQ(r[13], "257 \"/\" is the current directory.");
+}
+
+TEST_F(AnonymousSessionTest, PathArgumentsMapIntoTheRoot) {
+  auto r = converse({"USER anonymous", "PASS x@y", "SIZE f.bin", "SIZE /f.bin", "SIZE /top.bin", "SIZE ../top.bin",
+                     "MDTM /sub/../f.bin", "MLST /f.bin", "MLST", "STAT /", "PRET RETR /f.bin", "PRET RETR /top.bin",
+                     "RETR /top.bin"});
+  EXPECT_EQ(codes(r), (std::vector<int>{220, 331, 230, 213, 213, 550, 550, 213, 250, 250, 213, 200, 550, 550}));
+  EXPECT_EQ(r[3], "213 42");
+  const auto all = text(r);
+  // Paths in replies are the client's: no "/pub" anywhere.
+  EXPECT_EQ(all.find("/pub"), std::string::npos) << all;
+  EXPECT_NE(all.find("250-Listing /f.bin\n"), std::string::npos) << all;
+  EXPECT_NE(all.find(";perm=r;"), std::string::npos) << all;
+  EXPECT_NE(all.find("; /f.bin\n"), std::string::npos) << all;
+  EXPECT_NE(all.find("250-Listing /\n"), std::string::npos) << all;
+  EXPECT_NE(all.find(";perm=el;"), std::string::npos) << all;
+  EXPECT_NE(all.find("213-Status of /:\n"), std::string::npos) << all;
+  EXPECT_NE(all.find(" f.bin\n"), std::string::npos) << all;
+  EXPECT_EQ(all.find("top.bin\n"), std::string::npos) << all;
+  EXPECT_NE(all.find("550 /top.bin: No such file."), std::string::npos) << all;
+}
+
+TEST_F(AnonymousSessionTest, ReadOnlyRefusesEveryWrite) {
+  auto r = converse({"USER anonymous", "PASS x@y", "STOR new.bin", "APPE new.bin", "STOU", "MKD d", "XMKD d",
+                     "DELE f.bin", "RMD sub", "RNFR f.bin", "RNTO g.bin", "MFMT 20240101000000 f.bin",
+                     "SITE CHMOD 777 f.bin", "SITE NODES", "SITE STATS", "SITE COPIES f.bin", "PRET STOR new.bin",
+                     "SITE HELP"});
+  std::vector<int> expected{220, 331, 230};
+  expected.insert(expected.end(), 15, 550);
+  expected.push_back(214);
+  EXPECT_EQ(codes(r), expected);
+  EXPECT_EQ(r[3], "550 Permission denied.");
+  EXPECT_EQ(r.back(), "214 End.");
+  EXPECT_FALSE(store_->lookup("/pub/d"));
+  EXPECT_TRUE(store_->lookup("/pub/f.bin"));
+}
+
+TEST_F(AnonymousSessionTest, UploadCreatesButNeverOverwritesOrRemoves) {
+  config_.anonymous.upload = true;
+  auto r = converse({"USER anonymous", "PASS x@y", "STOR new.bin", "STOR f.bin", "APPE /f.bin", "REST 5",
+                     "STOR sub/../f.bin", "PRET STOR f.bin", "PRET STOR new.bin", "MKD d", "CWD d", "PWD", "DELE /f.bin",
+                     "RMD /d", "RNFR /f.bin", "SITE NODES", "MKD /sub"});
+  // STOR of a new name passes the check and stops at the missing data
+  // connection (425); an existing name is refused (550).
+  EXPECT_EQ(codes(r),
+            (std::vector<int>{220, 331, 230, 425, 550, 550, 350, 550, 550, 200, 257, 250, 257, 550, 550, 550, 550, 550}));
+  EXPECT_EQ(r[2], "230 Anonymous access granted: read, and upload of new files.");
+  EXPECT_EQ(r[10], "257 \"/d\" directory created.");
+  EXPECT_EQ(r[12], "257 \"/d\" is the current directory.");
+  auto made = store_->lookup("/pub/d");
+  ASSERT_TRUE(made);
+  EXPECT_TRUE(made->is_dir);
+  EXPECT_EQ(made->owner, "anonymous");
+  EXPECT_TRUE(store_->lookup("/pub/f.bin"));
+}
+
+TEST_F(AnonymousSessionTest, ListingsShowWhatUploadAllows) {
+  config_.anonymous.upload = true;
+  auto r = converse({"USER anonymous", "PASS x@y", "MLST /", "MLST sub", "MLST f.bin"});
+  const auto all = text(r);
+  EXPECT_NE(all.find(";perm=elcm;"), std::string::npos) << all;
+  EXPECT_NE(all.find(";perm=r;"), std::string::npos) << all;
+  EXPECT_NE(all.find("250-Listing /sub\n"), std::string::npos) << all;
+}
+
+TEST_F(AnonymousSessionTest, PasswordUsersStillSeeEverything) {
+  auto r = converse({"USER anonymous", "PASS x@y", "USER alice", "PASS secret", "PWD", "SIZE /top.bin",
+                     "SIZE /pub/f.bin", "MLST /pub"});
+  EXPECT_EQ(codes(r), (std::vector<int>{220, 331, 230, 331, 230, 257, 213, 213, 250}));
+  EXPECT_EQ(r[5], "257 \"/\" is the current directory.");
+  EXPECT_NE(text(r).find(";perm=flcdmpe;"), std::string::npos);
+  EXPECT_EQ(stats_.anonymous_active, 0u);
+}
+
+TEST_F(AnonymousSessionTest, ReinEndsTheAnonymousLogin) {
+  auto r = converse({"USER anonymous", "PASS x@y", "CWD sub", "REIN", "PWD", "USER alice", "PASS secret", "PWD"});
+  EXPECT_EQ(codes(r), (std::vector<int>{220, 331, 230, 250, 220, 530, 331, 230, 257}));
+  EXPECT_EQ(r.back(), "257 \"/\" is the current directory.");
+}
+
+TEST_F(AnonymousSessionTest, MaxSessionsCapsAnonymousLogins) {
+  config_.anonymous.max_sessions = 2;
+  stats_.anonymous_active = 2;  // two other anonymous sessions are logged in
+  auto r = converse({"USER anonymous", "PASS x@y", "PWD"});
+  EXPECT_EQ(codes(r), (std::vector<int>{220, 331, 530, 530}));
+  EXPECT_EQ(r[2], "530 Too many anonymous users; try again later.");
+  EXPECT_EQ(stats_.logins_failed, 0u);
+  stats_.anonymous_active = 1;
+  EXPECT_EQ(codes(converse({"USER anonymous", "PASS x@y"})), (std::vector<int>{220, 331, 230}));
+  EXPECT_EQ(stats_.anonymous_active, 1u);
+}
+
+TEST_F(AnonymousSessionTest, AnonymousLoginsDoNotClearFailedPasswordLogins) {
+  // The guard bans after 3 failures; anonymous logins in between do not reset it.
+  converse({"USER alice", "PASS a", "USER anonymous", "PASS x", "USER alice", "PASS b", "USER anonymous", "PASS x",
+            "USER alice", "PASS c"},
+           "10.7.7.7");
+  EXPECT_EQ(codes(converse({"USER anonymous"}, "10.7.7.7")).front(), 421);
+}
+
 }  // namespace
 }  // namespace fleet::master

@@ -1,0 +1,56 @@
+// Session: anonymous logins ([anonymous] in the master config). The login
+// costs no password hash and no store access: the root was made (or found)
+// when the master started. What an anonymous session may do afterwards is
+// decided by anonymous_decision(); where it may look, by view_.
+#include <spdlog/spdlog.h>
+
+#include "master/anonymous_policy.hpp"
+#include "master/session.hpp"
+
+namespace fleet::master {
+
+void Session::login_anonymous(std::string_view password) {
+  pending_user_.clear();
+  pending_anonymous_ = false;
+  const auto& anon = env_.config.anonymous;
+  if (anon.max_sessions != 0 && env_.stats.anonymous_active >= anon.max_sessions) {
+    spdlog::info("anonymous login from {} refused: already {} anonymous sessions ([anonymous] max_sessions)",
+                 client_.ip, env_.stats.anonymous_active);
+    reply(530, "Too many anonymous users; try again later.");
+    return;
+  }
+  // Not a proof of identity, so it does not clear the address's failed
+  // password logins in the guard (that would let a guesser dodge the ban).
+  ++env_.stats.logins_ok;
+  ++env_.stats.anonymous_active;
+  logged_in_ = true;
+  anonymous_ = true;
+  user_ = "anonymous";
+  view_ = ftp::ViewRoot(anon.root);
+  cwd_ = anon.root;
+  spdlog::info("anonymous login from {} (password \"{}\")", client_.ip, loggable_password(password));
+  reply(230, anon.upload ? "Anonymous access granted: read, and upload of new files."
+                         : "Anonymous access granted: read-only.");
+}
+
+bool Session::anonymous_allows(const ftp::Command& c) {
+  auto decision = anonymous_decision(c, env_.config.anonymous.upload);
+  using Kind = AnonymousDecision::Kind;
+  if (decision.kind == Kind::NewFileOnly) {
+    // Only a name that exists is refused here; a bad path or a missing
+    // directory gets the command's own reply.
+    auto path = decision.target.empty() ? std::nullopt : resolve(decision.target);
+    if (!path || !env_.store.lookup(*path)) return true;
+  } else if (decision.kind == Kind::Allowed) {
+    return true;
+  }
+  reply(550, "Permission denied.");
+  return false;
+}
+
+Rights Session::rights() const {
+  if (!anonymous_) return Rights::Full;
+  return env_.config.anonymous.upload ? Rights::ReadCreate : Rights::ReadOnly;
+}
+
+}  // namespace fleet::master
