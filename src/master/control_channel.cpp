@@ -1,6 +1,8 @@
 #include "net/use_tuple.hpp"
 #include "master/control_channel.hpp"
 
+#include <utility>
+
 namespace fleet::master {
 
 ControlChannel::ControlChannel(asio::ip::tcp::socket socket, std::size_t max_line, std::uint64_t& bytes_out)
@@ -13,36 +15,48 @@ ControlChannel::ControlChannel(asio::ip::tcp::socket socket, std::size_t max_lin
   socket_.set_option(asio::socket_base::out_of_band_inline(true), ec);
 }
 
-asio::awaitable<void> ControlChannel::read_loop(ControlInput input) {
+asio::awaitable<void> ControlChannel::read_loop(std::shared_ptr<LineReceiver> input) {
   auto self = shared_from_this();
-  std::string line;
-  bool overlong = false;
+  std::error_code ec;
+  socket_.non_blocking(true, ec);
+  // Waiting for readability rather than reading into a buffer keeps no
+  // buffer in this coroutine's frame while the client is idle.
+  while (!ec && !closed_) {
+    std::tie(ec) = co_await socket_.async_wait(asio::socket_base::wait_read, net::use_tuple);
+    if (ec || !drain_input(*input)) break;
+  }
+  input->push_closed();
+}
+
+bool ControlChannel::drain_input(LineReceiver& input) {
   char buf[4096];
-  while (!closed_) {
-    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buf), net::use_tuple);
-    if (ec) break;
+  for (;;) {
+    if (closed_) return false;
+    std::error_code ec;
+    const std::size_t n = socket_.read_some(asio::buffer(buf), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) return true;
+    if (ec == asio::error::interrupted) continue;
+    if (ec) return false;  // eof or a reset
     for (std::size_t i = 0; i < n; ++i) {
       const char c = buf[i];
       if (c == '\n') {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        input.on_line(std::move(line), overlong);
-        line.clear();
-        overlong = false;
-      } else if (line.size() < max_line_) {
-        line.push_back(c);
+        if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+        input.push_line(std::exchange(line_, {}), std::exchange(overlong_, false));
+      } else if (line_.size() < max_line_) {
+        line_.push_back(c);
       } else {
         // Keep reading to the end of the line, but keep none of it: a client
         // cannot make the master buffer more than max_line bytes.
-        overlong = true;
+        overlong_ = true;
       }
     }
+    if (n < sizeof buf) return true;  // the socket is most likely empty now
   }
-  input.on_closed();
 }
 
 void ControlChannel::send(std::string bytes) {
   if (closed_ || close_after_write_) return;
-  out_.push_back(std::move(bytes));
+  out_ += bytes;
   if (!writing_) {
     writing_ = true;
     asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->write_loop(); },
@@ -52,11 +66,7 @@ void ControlChannel::send(std::string bytes) {
 
 asio::awaitable<void> ControlChannel::write_loop() {
   while (!out_.empty() && !closed_) {
-    std::string batch;
-    while (!out_.empty()) {
-      batch += out_.front();
-      out_.pop_front();
-    }
+    const std::string batch = std::exchange(out_, {});
     auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(batch), net::use_tuple);
     bytes_out_ += n;
     if (ec) {

@@ -31,7 +31,9 @@ struct MasterServer::Impl {
 
   void listen_ftp(const std::string& address);
   asio::awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor);
-  asio::awaitable<void> serve(asio::ip::tcp::socket socket);
+  // Starts a session's two coroutines (reader and protocol); a plain function,
+  // so no third coroutine frame stays alive per session.
+  void serve(asio::ip::tcp::socket socket);
   HttpStatus::Response http_response(const HttpStatus::Request& request);
   HttpStatus::Response admin_response(const HttpStatus::Request& request);
   asio::awaitable<void> periodic_scrub();
@@ -46,6 +48,7 @@ struct MasterServer::Impl {
   asio::thread_pool hash_pool;
   net::PortCursor passive_ports;
   std::unique_ptr<TransferLog> xferlog;
+  std::unique_ptr<TransferRecorder> transfers;  // after xferlog and store: flushes into them when destroyed
   std::unique_ptr<Replicator> replicator;
   std::unique_ptr<ClusterJobs> jobs;
   std::unique_ptr<SessionEnv> env;
@@ -75,11 +78,12 @@ void MasterServer::start() {
                  anon.max_sessions ? fmt::format(", at most {} at once", anon.max_sessions) : std::string());
   }
   m.xferlog = std::make_unique<TransferLog>(m.config.transfer_log());
+  m.transfers = std::make_unique<TransferRecorder>(m.io.get_executor(), *m.store, *m.xferlog);
   m.nodes.set_policy(&m.config.cluster.placement);
   m.replicator = std::make_unique<Replicator>(m.io.get_executor(), m.nodes, *m.store, m.config.cluster);
   m.jobs = std::make_unique<ClusterJobs>(m.io.get_executor(), m.nodes, *m.store, *m.replicator);
   m.env = std::make_unique<SessionEnv>(SessionEnv{m.config, *m.store, m.nodes, m.stats, m.guard, m.credentials, m.hash_pool,
-                                                  m.passive_ports, *m.xferlog, *m.replicator, *m.jobs});
+                                                  m.passive_ports, *m.transfers, *m.replicator, *m.jobs});
   m.link = std::make_unique<LinkServer>(m.io.get_executor(), m.config, m.nodes, *m.store, *m.replicator);
   m.link->listen();
 
@@ -106,6 +110,7 @@ void MasterServer::stop() {
   m.http.stop();
   if (m.link) m.link->stop();
   if (m.replicator) m.replicator->stop();
+  if (m.transfers) m.transfers->flush();
 }
 
 void MasterServer::Impl::listen_ftp(const std::string& address) {
@@ -135,15 +140,15 @@ asio::awaitable<void> MasterServer::Impl::accept_loop(asio::ip::tcp::acceptor& a
       co_await pause.async_wait(net::use_tuple);
       continue;
     }
-    asio::co_spawn(io, serve(std::move(socket)), asio::detached);
+    serve(std::move(socket));
   }
 }
 
-asio::awaitable<void> MasterServer::Impl::serve(asio::ip::tcp::socket socket) {
+void MasterServer::Impl::serve(asio::ip::tcp::socket socket) {
   std::error_code ec;
   auto remote = socket.remote_endpoint(ec);
   auto local = socket.local_endpoint(ec);
-  if (ec) co_return;
+  if (ec) return;
   ClientInfo client;
   auto addr = remote.address();
   if (addr.is_v6() && addr.to_v6().is_v4_mapped()) addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
@@ -152,12 +157,9 @@ asio::awaitable<void> MasterServer::Impl::serve(asio::ip::tcp::socket socket) {
   client.local_ip = local.address().to_string();
   auto channel = std::make_shared<ControlChannel>(std::move(socket), config.max_line, stats.control_bytes_out);
   auto session = std::make_shared<Session>(io.get_executor(), *env, channel, client);
-  asio::co_spawn(io,
-                 channel->read_loop(ControlInput{
-                     [session](std::string line, bool overlong) { session->push_line(std::move(line), overlong); },
-                     [session] { session->push_closed(); }}),
-                 asio::detached);
-  co_await session->run();
+  asio::co_spawn(io, channel->read_loop(session), asio::detached);
+  // The function object (holding the session) lives as long as the coroutine.
+  asio::co_spawn(io, [session] { return session->run(); }, asio::detached);
 }
 
 HttpStatus::Response MasterServer::Impl::http_response(const HttpStatus::Request& request) {

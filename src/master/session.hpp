@@ -12,7 +12,7 @@
 #include <asio.hpp>
 #include <chrono>
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,7 +35,7 @@ struct ClientInfo {
   std::string local_ip;    // the master's address on this connection
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public LineReceiver, public std::enable_shared_from_this<Session> {
  public:
   Session(asio::any_io_executor ex, SessionEnv& env, std::shared_ptr<ReplySink> sink, ClientInfo client);
   ~Session();
@@ -44,8 +44,8 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<void> run();
 
   // Input from the control connection.
-  void push_line(std::string line, bool overlong);
-  void push_closed();
+  void push_line(std::string line, bool overlong) override;
+  void push_closed() override;
 
  private:
   // --- where the next data connection comes from ---
@@ -220,7 +220,9 @@ class Session : public std::enable_shared_from_this<Session> {
   ClientInfo client_;
 
   // Input events.
-  std::deque<std::pair<std::string, bool>> lines_;
+  // A list, not a deque: an empty std::deque still allocates, and idle
+  // sessions (thousands per master) have no lines queued.
+  std::list<std::pair<std::string, bool>> lines_;
   bool closed_ = false;
   bool quit_ = false;
   asio::steady_timer wake_;
@@ -242,7 +244,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string predicted_path_;   // last file named by SIZE/MDTM/MLST: a RETR of it often follows
   bool epsv_all_ = false;
   DataSetup data_;
-  std::optional<Transfer> transfer_;
+  std::unique_ptr<Transfer> transfer_;  // a pointer: idle sessions hold none
 };
 
 }  // namespace fleet::master

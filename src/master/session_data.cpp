@@ -355,8 +355,7 @@ void Session::record(const Transfer& t, bool complete) {
   r.node = t.node;
   r.duration_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t.started).count();
-  env_.store.record_transfer(r);
-  env_.xferlog.write(r, ascii_);
+  env_.transfers.add(std::move(r), ascii_);
 }
 
 asio::awaitable<void> Session::finish_transfer() {
@@ -450,7 +449,7 @@ asio::awaitable<void> Session::send_listing(Op op, std::string payload) {
     co_return;
   }
   DataSetup setup = std::exchange(data_, NoData{});
-  transfer_.emplace();
+  transfer_ = std::make_unique<Transfer>();
   transfer_->op = op;
   transfer_->outcome.ok = true;
   transfer_->started = std::chrono::steady_clock::now();
@@ -598,7 +597,7 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
     co_return;
   }
   const std::string source_name = source->name;
-  transfer_.emplace();
+  transfer_ = std::make_unique<Transfer>();
   transfer_->op = Op::Retr;
   transfer_->path = path;
   transfer_->offset = offset;
@@ -685,7 +684,7 @@ asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
     co_return;
   }
   const std::string target_name = target->name;
-  transfer_.emplace();
+  transfer_ = std::make_unique<Transfer>();
   transfer_->op = op;
   transfer_->path = path;
   transfer_->offset = offset;

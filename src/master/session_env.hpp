@@ -12,7 +12,7 @@
 #include "master/node_registry.hpp"
 #include "master/replicator.hpp"
 #include "master/stats.hpp"
-#include "master/transfer_log.hpp"
+#include "master/transfer_recorder.hpp"
 #include "meta/store.hpp"
 #include "net/passive_listener.hpp"
 
@@ -27,7 +27,7 @@ struct SessionEnv {
   auth::CredentialCache& credentials;
   asio::thread_pool& hash_pool;
   net::PortCursor& passive_ports;  // the master's own passive range
-  TransferLog& xferlog;
+  TransferRecorder& transfers;
   Replicator& replicator;
   ClusterJobs& jobs;
 };

@@ -23,7 +23,10 @@ void TransferLog::write(const meta::TransferRecord& t, bool ascii) {
   out_ << stamp << ' ' << seconds << ' ' << t.client_ip << ' ' << t.bytes << ' ' << path << ' '
        << (ascii ? 'a' : 'b') << " _ " << t.direction << " r " << t.user << " ftp 0 * " << (t.complete ? 'c' : 'i')
        << '\n';
-  out_.flush();
+}
+
+void TransferLog::flush() {
+  if (out_) out_.flush();
 }
 
 }  // namespace fleet::master

@@ -16,7 +16,10 @@ class TransferLog {
  public:
   // An empty path disables the log.
   explicit TransferLog(const std::filesystem::path& file);
+  // Appends one line; it reaches the file at the next flush() (or when the
+  // stream's buffer fills).
   void write(const meta::TransferRecord& t, bool ascii);
+  void flush();
 
  private:
   std::ofstream out_;

@@ -60,7 +60,7 @@ class SqliteStore final : public MetaStore {
   bool delete_user(std::string_view name) override;
   bool set_password(std::string_view name, std::string_view password_hash) override;
 
-  void record_transfer(const TransferRecord& t) override;
+  void record_transfers(const std::vector<TransferRecord>& batch) override;
   std::vector<TransferRecord> recent_transfers(std::size_t limit) override;
 
  private:

@@ -55,13 +55,17 @@ bool SqliteStore::set_password(std::string_view name, std::string_view password_
 
 // --- transfers ---
 
-void SqliteStore::record_transfer(const TransferRecord& t) {
-  db_.query(
-         "INSERT INTO transfers (time, user, client_ip, path, direction, bytes, crc32, complete, node, "
-         "duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
-      .bind(t.time, t.user, t.client_ip, t.path, std::string_view(&t.direction, 1), t.bytes, t.crc32, t.complete,
-            t.node, t.duration_ms)
-      .run();
+void SqliteStore::record_transfers(const std::vector<TransferRecord>& batch) {
+  if (batch.empty()) return;
+  Transaction tx(db_);
+  for (const auto& t : batch)
+    db_.query(
+           "INSERT INTO transfers (time, user, client_ip, path, direction, bytes, crc32, complete, node, "
+           "duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+        .bind(t.time, t.user, t.client_ip, t.path, std::string_view(&t.direction, 1), t.bytes, t.crc32, t.complete,
+              t.node, t.duration_ms)
+        .run();
+  tx.commit();
 }
 
 std::vector<TransferRecord> SqliteStore::recent_transfers(std::size_t limit) {

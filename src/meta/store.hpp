@@ -173,7 +173,10 @@ class MetaStore {
   virtual bool set_password(std::string_view name, std::string_view password_hash) = 0;
 
   // --- transfers ---
-  virtual void record_transfer(const TransferRecord& t) = 0;
+  // Writes a batch in one transaction: the master collects finished
+  // transfers for a moment so that a commit is not paid per transfer.
+  virtual void record_transfers(const std::vector<TransferRecord>& batch) = 0;
+  void record_transfer(const TransferRecord& t) { record_transfers({t}); }
   virtual std::vector<TransferRecord> recent_transfers(std::size_t limit) = 0;
 };
 

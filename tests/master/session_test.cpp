@@ -37,6 +37,7 @@ class SessionTest : public ::testing::Test {
     ports_ = net::PortCursor(config_.passive_ports);
     store_ = meta::open_sqlite_store(dir_ / "meta.sqlite");
     xferlog_ = std::make_unique<TransferLog>(dir_ / "xferlog");
+    transfers_ = std::make_unique<TransferRecorder>(io_.get_executor(), *store_, *xferlog_);
     meta::UserRecord alice;
     alice.name = "alice";
     alice.password_hash = auth::hash_password("secret");
@@ -44,7 +45,7 @@ class SessionTest : public ::testing::Test {
     replicator_ = std::make_unique<Replicator>(io_.get_executor(), nodes_, *store_, config_.cluster);
     jobs_ = std::make_unique<ClusterJobs>(io_.get_executor(), nodes_, *store_, *replicator_);
     env_ = std::make_unique<SessionEnv>(
-        SessionEnv{config_, *store_, nodes_, stats_, guard_, credentials_, pool_, ports_, *xferlog_, *replicator_, *jobs_});
+        SessionEnv{config_, *store_, nodes_, stats_, guard_, credentials_, pool_, ports_, *transfers_, *replicator_, *jobs_});
   }
   ~SessionTest() override {
     pool_.join();
@@ -98,6 +99,7 @@ class SessionTest : public ::testing::Test {
   net::PortCursor ports_;
   std::unique_ptr<TransferLog> xferlog_;
   asio::io_context io_;
+  std::unique_ptr<TransferRecorder> transfers_;
   std::unique_ptr<Replicator> replicator_;
   std::unique_ptr<ClusterJobs> jobs_;
   std::unique_ptr<SessionEnv> env_;
@@ -213,6 +215,7 @@ TEST_F(SessionTest, IdleSessionsTimeOut) {
   EXPECT_NE(sink->out.find("421 Idle timeout"), std::string::npos) << sink->out;
   EXPECT_TRUE(sink->closed);
 }
+
 
 // ---------------------------------------------------------------- anonymous logins
 
