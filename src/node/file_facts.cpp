@@ -2,19 +2,19 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <zlib.h>
 
 #include <cerrno>
 #include <vector>
 
 #include "net/errno_code.hpp"
 #include "net/unique_fd.hpp"
+#include "node/crc32.hpp"
 
 namespace fleet::node {
 
 std::error_code file_crc32(int fd, std::uint32_t& crc) {
   std::vector<unsigned char> buffer(256 * 1024);
-  uLong value = ::crc32(0L, Z_NULL, 0);
+  Crc32 value;
   off_t position = 0;
   for (;;) {
     const auto n = ::pread(fd, buffer.data(), buffer.size(), position);
@@ -23,10 +23,10 @@ std::error_code file_crc32(int fd, std::uint32_t& crc) {
       return net::errno_code();
     }
     if (n == 0) break;
-    value = ::crc32(value, buffer.data(), static_cast<uInt>(n));
+    value.update(buffer.data(), static_cast<std::size_t>(n));
     position += n;
   }
-  crc = static_cast<std::uint32_t>(value);
+  crc = value.value();
   return {};
 }
 

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -14,6 +13,7 @@
 #include "net/errno_code.hpp"
 #include "net/use_tuple.hpp"
 #include "node/disk_work.hpp"
+#include "node/crc32.hpp"
 #include "node/file_facts.hpp"
 
 namespace fleet::node {
@@ -96,9 +96,9 @@ asio::awaitable<void> receive_file(Ticket& ticket, PreparedTransfer& p, const Tr
   const off_t start = ::lseek(fd, 0, req.append() ? SEEK_END : SEEK_CUR);
   std::string decoded;  // reused for every chunk: no allocation per chunk
   ftp::AsciiDecoder decoder;
-  uLong crc = ::crc32(0L, Z_NULL, 0);
+  Crc32 crc;
   auto store = [&](std::string_view chunk) {
-    if (fresh) crc = ::crc32(crc, reinterpret_cast<const Bytef*>(chunk.data()), static_cast<uInt>(chunk.size()));
+    if (fresh) crc.update(chunk);
     if (auto ec = write_all(fd, chunk)) {
       error = "cannot write " + req.path() + ": " + ec.message();
       return;
@@ -151,7 +151,7 @@ asio::awaitable<void> receive_file(Ticket& ticket, PreparedTransfer& p, const Tr
     p.file.reset();
     co_await report_whole_file(p.final_file, setting, done);
   } else if (complete || (req.keep_partial() && ticket.bytes > 0)) {
-    report_facts(fd, static_cast<std::uint32_t>(crc), done);
+    report_facts(fd, crc.value(), done);
     p.file.reset();
     if (::rename(p.temp_file.c_str(), p.final_file.c_str()) != 0) {
       error = "cannot rename the upload to " + req.path() + ": " + errno_code().message();
