@@ -9,6 +9,7 @@ void read_anonymous_config(const TomlReader& r, AnonymousConfig& out) {
   const auto t = r.section("anonymous");
   t.read_bool("enabled", out.enabled);
   t.read_bool("upload", out.upload);
+  t.read_bool("other_write", out.other_write);
   t.read_int("max_sessions", out.max_sessions, 0, 1000000);
   std::string root = out.root;
   t.read("root", root);

@@ -27,6 +27,7 @@ struct AnonymousConfig {
   bool enabled = false;           // [anonymous] enabled
   std::string root = "/pub";      // [anonymous] root — namespace directory shown as "/" (normalized)
   bool upload = false;            // [anonymous] upload — may create files and directories, never change existing ones
+  bool other_write = false;       // [anonymous] other_write — may also delete, rename and overwrite (vsftpd's anon_other_write_enable)
   std::size_t max_sessions = 0;   // [anonymous] max_sessions — 0: only [ftp] max_sessions limits them
 };
 

@@ -22,8 +22,8 @@ bool one_of(std::string_view verb, const std::array<std::string_view, N>& verbs)
   return false;
 }
 
-// Change or remove what exists: never for anonymous users.
-constexpr std::array<std::string_view, 7> kNeverVerbs = {"DELE", "RMD", "XRMD", "RNFR", "RNTO", "MFMT", "SMNT"};
+// Change or remove what exists: with [anonymous] other_write only.
+constexpr std::array<std::string_view, 6> kChangeVerbs = {"DELE", "RMD", "XRMD", "RNFR", "RNTO", "MFMT"};
 // Create something new: with [anonymous] upload only.
 constexpr std::array<std::string_view, 3> kCreateVerbs = {"STOU", "MKD", "XMKD"};
 
@@ -31,13 +31,15 @@ constexpr std::array<std::string_view, 3> kCreateVerbs = {"STOU", "MKD", "XMKD"}
 
 bool is_anonymous_name(std::string_view user) { return iequals(user, "anonymous") || iequals(user, "ftp"); }
 
-AnonymousDecision anonymous_decision(const ftp::Command& c, bool upload) {
+AnonymousDecision anonymous_decision(const ftp::Command& c, bool upload, bool other_write) {
   using Kind = AnonymousDecision::Kind;
   const std::string_view verb = c.verb;
-  if (one_of(verb, kNeverVerbs)) return {Kind::Denied, {}};
+  if (verb == "SMNT") return {Kind::Denied, {}};
+  if (one_of(verb, kChangeVerbs)) return {other_write ? Kind::Allowed : Kind::Denied, {}};
   if (one_of(verb, kCreateVerbs)) return {upload ? Kind::Allowed : Kind::Denied, {}};
   if (verb == "STOR" || verb == "APPE") {
     if (!upload) return {Kind::Denied, {}};
+    if (other_write) return {Kind::Allowed, {}};
     return {Kind::NewFileOnly, c.arg};
   }
   if (verb == "SITE") {
@@ -49,7 +51,7 @@ AnonymousDecision anonymous_decision(const ftp::Command& c, bool upload) {
     auto inner = ftp::parse_command(c.arg);
     // A malformed PRET gets its own syntax error from the command itself.
     if (!inner || inner->verb == "PRET") return {Kind::Allowed, {}};
-    return anonymous_decision(*inner, upload);
+    return anonymous_decision(*inner, upload, other_write);
   }
   return {Kind::Allowed, {}};
 }

@@ -1,10 +1,10 @@
 // What anonymous FTP sessions may do ([anonymous] in the master config), as
 // pure decisions the Session acts on. The rules follow vsftpd's
-// anon_upload_enable without anon_other_write_enable: reading is always
-// allowed; with `upload` an anonymous user may create files (STOR, APPE,
-// STOU) and directories (MKD), but never delete, rename, change times or
-// overwrite or append to a file that exists. SITE commands other than HELP
-// show or change cluster internals and are refused.
+// anon_upload_enable and anon_other_write_enable: reading is always allowed;
+// with `upload` an anonymous user may create files (STOR, APPE, STOU) and
+// directories (MKD); only with `other_write` may they also delete, rename,
+// change times, and overwrite or append to a file that exists. SITE commands
+// other than HELP show or change cluster internals and are always refused.
 #pragma once
 
 #include <string>
@@ -29,7 +29,7 @@ struct AnonymousDecision {
 
 // The decision for one command of an anonymous session. PRET is judged by the
 // command it announces, so a client learns before PASV that STOR is refused.
-AnonymousDecision anonymous_decision(const ftp::Command& c, bool upload);
+AnonymousDecision anonymous_decision(const ftp::Command& c, bool upload, bool other_write = false);
 
 // The password an anonymous user gave (by convention an e-mail address), fit
 // for a log line: at most 64 bytes, control bytes, quotes and backslashes

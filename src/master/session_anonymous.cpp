@@ -34,7 +34,8 @@ void Session::login_anonymous(std::string_view password) {
 }
 
 bool Session::anonymous_allows(const ftp::Command& c) {
-  auto decision = anonymous_decision(c, env_.config.anonymous.upload);
+  const auto& anon = env_.config.anonymous;
+  auto decision = anonymous_decision(c, anon.upload, anon.other_write);
   using Kind = AnonymousDecision::Kind;
   if (decision.kind == Kind::NewFileOnly) {
     // Only a name that exists is refused here; a bad path or a missing
@@ -50,7 +51,9 @@ bool Session::anonymous_allows(const ftp::Command& c) {
 
 Rights Session::rights() const {
   if (!anonymous_) return Rights::Full;
-  return env_.config.anonymous.upload ? Rights::ReadCreate : Rights::ReadOnly;
+  const auto& anon = env_.config.anonymous;
+  if (anon.upload && anon.other_write) return Rights::Full;
+  return anon.upload ? Rights::ReadCreate : Rights::ReadOnly;
 }
 
 }  // namespace fleet::master

@@ -53,6 +53,7 @@ TEST_F(AnonymousConfigTest, OffByDefault) {
   EXPECT_FALSE(a.enabled);
   EXPECT_EQ(a.root, "/pub");
   EXPECT_FALSE(a.upload);
+  EXPECT_FALSE(a.other_write);
   EXPECT_EQ(a.max_sessions, 0u);
   // A section that names nothing changes nothing either.
   EXPECT_FALSE(parse("[anonymous]\n").enabled);
@@ -60,10 +61,11 @@ TEST_F(AnonymousConfigTest, OffByDefault) {
 
 TEST_F(AnonymousConfigTest, ReadsEveryKey) {
   const AnonymousConfig a =
-      parse("[anonymous]\nenabled = true\nroot = \"/srv/ftp\"\nupload = true\nmax_sessions = 50\n");
+      parse("[anonymous]\nenabled = true\nroot = \"/srv/ftp\"\nupload = true\nother_write = true\nmax_sessions = 50\n");
   EXPECT_TRUE(a.enabled);
   EXPECT_EQ(a.root, "/srv/ftp");
   EXPECT_TRUE(a.upload);
+  EXPECT_TRUE(a.other_write);
   EXPECT_EQ(a.max_sessions, 50u);
 }
 

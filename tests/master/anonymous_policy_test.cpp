@@ -63,6 +63,25 @@ TEST(AnonymousPolicyTest, UploadsMayOnlyCreateNewFiles) {
   }
 }
 
+TEST(AnonymousPolicyTest, OtherWriteAllowsChangesButNotClusterInternals) {
+  for (const char* line : {"DELE a", "RMD d", "XRMD d", "RNFR a", "RNTO b", "MFMT 20240101000000 a", "PRET STOR a"}) {
+    auto c = ftp::parse_command(line);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(anonymous_decision(*c, true, true).kind, Kind::Allowed) << line;
+  }
+  for (const char* line : {"STOR a", "APPE a"}) {
+    auto c = ftp::parse_command(line);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(anonymous_decision(*c, true, true).kind, Kind::Allowed) << line << ": overwrite allowed";
+    EXPECT_EQ(anonymous_decision(*c, false, true).kind, Kind::Denied) << line << ": still needs upload";
+  }
+  for (const char* line : {"SITE CHMOD 777 a", "SITE NODES", "SMNT /x"}) {
+    auto c = ftp::parse_command(line);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(anonymous_decision(*c, true, true).kind, Kind::Denied) << line;
+  }
+}
+
 TEST(AnonymousPolicyTest, PasswordsAreMadeSafeForTheLog) {
   EXPECT_EQ(loggable_password("joe@example.org"), "joe@example.org");
   EXPECT_EQ(loggable_password(""), "");
