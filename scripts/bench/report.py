@@ -19,7 +19,7 @@ class Row:
     scenario: str          # the result's scenario name in that run's JSON
     field: str             # "median" or the name of a median extra
     higher_is_better: bool
-    anonymous: bool        # peers logged in anonymously (fleetftp has no anonymous login)
+    anonymous: bool        # every server logged in anonymously (else with the password user)
 
 
 @dataclass
@@ -66,12 +66,11 @@ def fmt(value: float) -> str:
     return f"{value:.2f}"
 
 
-def show(cell: Cell, password_mark: bool = False) -> str:
+def show(cell: Cell) -> str:
     if cell.value is None:
         return cell.note or "n/a"
     text = fmt(cell.value)
-    notes = [n for n in [cell.note, "(password)" if password_mark else ""] if n]
-    return text + ("" if not notes else " " + " ".join(notes))
+    return text + (" " + cell.note if cell.note else "")
 
 
 def build_rows(rows: list[Row], per_server: dict[str, dict]) -> list[dict]:
@@ -91,13 +90,11 @@ def build_rows(rows: list[Row], per_server: dict[str, dict]) -> list[dict]:
         out.append({
             "row": row.label,
             "higher_is_better": row.higher_is_better,
-            "fleetftp_login": "password" if row.anonymous else "same as peers",
             "values": {k: c.value for k, c in cells.items()},
             "notes": {k: c.note for k, c in cells.items() if c.note},
             "best_peer": None if best is None else {"server": best[1], "value": best[0]},
             "ratio": ratio,
             "_cells": cells,
-            "_anonymous": row.anonymous,
         })
     return out
 
@@ -113,7 +110,7 @@ def markdown(table: list[dict], present: list[str]) -> str:
             row.append(show(cells[p]) if p in present else "not run")
         best = t["best_peer"]
         row.append("n/a" if best is None else f"{fmt(best['value'])} ({best['server']})")
-        row.append(show(cells[FLEET], password_mark=t["_anonymous"]) if FLEET in present else "not run")
+        row.append(show(cells[FLEET]) if FLEET in present else "not run")
         row.append("n/a" if t["ratio"] is None else f"{t['ratio']:.2f}")
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
