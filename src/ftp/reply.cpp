@@ -13,6 +13,13 @@ bool starts_with_digit(std::string_view s) { return !s.empty() && s.front() >= '
 
 std::string format_reply(int code, std::string_view text) {
   const std::string code_text = std::to_string(code);
+  if (text.find_first_of("\r\n") == std::string_view::npos) {
+    // Nearly every reply is one line: no splitting.
+    std::string out;
+    out.reserve(code_text.size() + text.size() + 3);
+    out.append(code_text).append(" ").append(text).append("\r\n");
+    return out;
+  }
 
   // A CR inside the text would let a caller-supplied string end the reply
   // line early, so CRs never reach the wire except as our own terminators.

@@ -13,12 +13,14 @@ ControlChannel::ControlChannel(asio::ip::tcp::socket socket, std::size_t max_lin
   // marks the whole "ABOR\r\n" urgent). Without OOBINLINE the kernel takes
   // the last byte out of the stream and the line would never end.
   socket_.set_option(asio::socket_base::out_of_band_inline(true), ec);
+  // Reads and the first attempt at every write happen in place and must
+  // never block the event loop.
+  socket_.non_blocking(true, ec);
 }
 
 asio::awaitable<void> ControlChannel::read_loop(std::shared_ptr<LineReceiver> input) {
   auto self = shared_from_this();
   std::error_code ec;
-  socket_.non_blocking(true, ec);
   // Waiting for readability rather than reading into a buffer keeps no
   // buffer in this coroutine's frame while the client is idle.
   while (!ec && !closed_) {
@@ -56,6 +58,17 @@ bool ControlChannel::drain_input(LineReceiver& input) {
 
 void ControlChannel::send(std::string bytes) {
   if (closed_ || close_after_write_) return;
+  if (!writing_) {
+    // A reply is a few dozen bytes and the socket's buffer is nearly always
+    // free: write it now, and start the writer coroutine only for what the
+    // kernel did not take.
+    std::error_code ec;
+    const std::size_t n = socket_.write_some(asio::buffer(bytes), ec);
+    bytes_out_ += n;
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return;  // the reader sees it end
+    if (n == bytes.size()) return;
+    bytes.erase(0, n);
+  }
   out_ += bytes;
   if (!writing_) {
     writing_ = true;

@@ -55,7 +55,8 @@ class ControlChannel : public ReplySink, public std::enable_shared_from_this<Con
   std::uint64_t& bytes_out_;
   // What an idle session holds matters (thousands of them per master): no
   // read buffer lives between reads, only a partial line, and replies queue in
-  // one string rather than a std::deque (which allocates on construction).
+  // one string rather than a std::deque (which allocates on construction)
+  // and only when the kernel could not take them at once.
   std::string line_;
   bool overlong_ = false;
   std::string out_;

@@ -145,6 +145,10 @@ std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_ro
 
 int Database::changes() const { return sqlite3_changes(db_); }
 
+bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+std::int64_t Database::total_changes() const { return sqlite3_total_changes64(db_); }
+
 // --- Transaction ---
 
 Transaction::Transaction(Database& db) : db_(db) { db_.query("BEGIN IMMEDIATE").run(); }

@@ -101,6 +101,11 @@ class Database {
   std::int64_t last_insert_rowid() const;
   // Rows changed by the last INSERT, UPDATE or DELETE.
   int changes() const;
+  // True between BEGIN and COMMIT/ROLLBACK.
+  bool in_transaction() const;
+  // Rows inserted, updated or deleted through this connection since it was
+  // opened: unchanged means nothing was written in between.
+  std::int64_t total_changes() const;
 
  private:
   // Lets lookups by string_view avoid building a std::string on the hot path.

@@ -55,18 +55,46 @@ Status SqliteStore::walk(Parts parts, Entry& out) {
     out = read_entry(q);
     return Status::Ok;
   }
-  std::int64_t dir_id = kRootId;
+  const auto parent = parts.size() > 1 ? dir_id(parts.first(parts.size() - 1)) : std::optional<std::int64_t>(kRootId);
+  if (parent) {
+    std::optional<Entry> last = child(*parent, parts.back());
+    if (!last) return Status::NotFound;
+    out = std::move(*last);
+    return Status::Ok;
+  }
+  // The parent is missing or not a directory: walk to find out which.
+  std::int64_t id = kRootId;
   for (std::size_t i = 0; i < parts.size(); ++i) {
-    std::optional<Entry> next = child(dir_id, parts[i]);
+    std::optional<Entry> next = child(id, parts[i]);
     if (!next) return Status::NotFound;
     if (i + 1 < parts.size() && !next->is_dir) return Status::NotDirectory;
     if (i + 1 == parts.size()) {
       out = std::move(*next);
       break;
     }
-    dir_id = next->id;
+    id = next->id;
   }
   return Status::Ok;
+}
+
+std::optional<std::int64_t> SqliteStore::dir_id(Parts parts) {
+  std::string key;
+  for (auto part : parts) {
+    key += part;
+    key += '/';
+  }
+  if (auto it = dir_ids_.find(key); it != dir_ids_.end()) return it->second;
+  std::int64_t id = kRootId;
+  for (auto part : parts) {
+    std::optional<Entry> next = child(id, part);
+    if (!next || !next->is_dir) return std::nullopt;
+    id = next->id;
+  }
+  if (!db_.in_transaction()) {
+    if (dir_ids_.size() >= kMaxDirIds) forget_dir_ids();
+    dir_ids_.emplace(std::move(key), id);
+  }
+  return id;
 }
 
 Status SqliteStore::locate(Parts parts, Entry& parent, std::optional<Entry>& existing) {
@@ -105,12 +133,19 @@ void SqliteStore::delete_entry(std::int64_t entry_id) {
 // --- namespace ---
 
 std::optional<Entry> SqliteStore::lookup(std::string_view path) {
+  const bool memo = !db_.in_transaction();
+  const auto changes = db_.total_changes();
+  if (memo && changes == last_lookup_.changes && path == last_lookup_.path) return last_lookup_.entry;
   auto parts = split_path(path);
   if (!parts) return std::nullopt;
+  std::optional<Entry> found;
   Entry e;
-  if (walk(*parts, e) != Status::Ok) return std::nullopt;
-  if (!e.is_dir) e.nodes = nodes_of(e.id);
-  return e;
+  if (walk(*parts, e) == Status::Ok) {
+    if (!e.is_dir) e.nodes = nodes_of(e.id);
+    found = std::move(e);
+  }
+  if (memo) last_lookup_ = {std::string(path), changes, found};
+  return found;
 }
 
 std::vector<Entry> SqliteStore::list_dir(std::string_view path) {
@@ -164,6 +199,7 @@ Status SqliteStore::make_dir(std::string_view path, std::string_view owner, std:
 Status SqliteStore::remove_dir(std::string_view path) {
   auto parts = split_path(path);
   if (!parts || parts->empty()) return Status::Invalid;  // the root is never removed
+  forget_dir_ids();
   Transaction tx(db_);
   Entry dir;
   if (Status s = walk(*parts, dir); s != Status::Ok) return s;
@@ -227,6 +263,7 @@ Status SqliteStore::remove_file(std::string_view path, Entry* removed) {
 
 Status SqliteStore::rename(std::string_view from, std::string_view to, std::optional<Entry>* replaced) {
   if (replaced) replaced->reset();
+  forget_dir_ids();  // the source may be a directory, and so may what it replaces
   auto src_parts = split_path(from);
   auto dst_parts = split_path(to);
   if (!src_parts || !dst_parts) return Status::Invalid;
