@@ -13,6 +13,18 @@ namespace fleet::master {
 namespace {
 constexpr auto kScanInterval = std::chrono::seconds(5);
 constexpr std::size_t kScanBatch = 500;
+// A sweep examines this many entry ids per step (about 2 ms of SQLite work),
+// then pauses so that sessions and node heartbeats go first: searching 10
+// million files in one call blocked them for over 10 s (long enough for the
+// master to declare syncing nodes dead), and steps of 20,000 ids queued
+// behind every I/O completion still made a LIST of 10,000 entries 25 times
+// slower while a sweep ran.
+constexpr std::int64_t kScanWindow = 2000;
+constexpr auto kScanPause = std::chrono::milliseconds(2);
+// Between sweeps the replicator rests this many times as long as the last
+// sweep took (at least kScanInterval), so that with millions of files its
+// background search keeps to a fifth of the master's time.
+constexpr int kRestFactor = 4;
 constexpr int kAttempts = 3;
 constexpr auto kCopyTimeout = std::chrono::hours(6);
 }  // namespace
@@ -43,7 +55,12 @@ void Replicator::request(const std::string& path) {
   work_ready_.cancel();
 }
 
-void Replicator::scan_soon() { scan_timer_.cancel(); }
+void Replicator::scan_soon() {
+  // A sweep in progress does not wait on the timer; it looks at this flag
+  // when it ends.
+  rescan_ = true;
+  scan_timer_.cancel();
+}
 
 // Nodes whose copies count: the serving ones, and those lost less than the
 // grace period ago (they may well come back; copying everything they held at
@@ -59,19 +76,35 @@ std::vector<std::string> Replicator::counted_nodes() const {
 }
 
 asio::awaitable<void> Replicator::scan_loop() {
+  std::chrono::steady_clock::duration rest = kScanInterval;
   while (!stopping_) {
-    scan_timer_.expires_after(kScanInterval);
+    scan_timer_.expires_after(rest);
     co_await scan_timer_.async_wait(net::use_tuple);
     if (stopping_) break;
     if (nodes_.online_count() == 0) continue;
-    const auto counted = counted_nodes();
-    std::int64_t after = 0;
-    while (queue_.size() < 10 * kScanBatch) {
-      auto batch = store_.under_replicated(counted, after, kScanBatch);
-      if (batch.empty()) break;
-      after = batch.back().id;
-      for (const auto& f : batch) request(f.path);
-    }
+    rescan_ = false;
+    const auto started = std::chrono::steady_clock::now();
+    co_await sweep();
+    rest = std::max<std::chrono::steady_clock::duration>(kScanInterval,
+                                                         kRestFactor * (std::chrono::steady_clock::now() - started));
+    if (rescan_) rest = std::chrono::steady_clock::duration::zero();
+  }
+}
+
+asio::awaitable<void> Replicator::sweep() {
+  const auto counted = counted_nodes();
+  const std::int64_t last = store_.last_entry_id();
+  asio::steady_timer pause(ex_);
+  std::int64_t after = 0;
+  while (!stopping_ && after < last && queue_.size() < 10 * kScanBatch) {
+    const std::int64_t up_to = std::min(last, after + kScanWindow);
+    auto batch = store_.under_replicated(counted, after, up_to, kScanBatch);
+    for (const auto& f : batch) request(f.path);
+    // A full batch may have stopped inside the window: go on from its end.
+    after = batch.size() == kScanBatch ? batch.back().id : up_to;
+    // A timer rather than a post: what became ready meanwhile runs first.
+    pause.expires_after(kScanPause);
+    co_await pause.async_wait(net::use_tuple);
   }
 }
 

@@ -47,6 +47,8 @@ class Replicator {
 
  private:
   asio::awaitable<void> scan_loop();
+  // One search of every file for missing copies, in short steps.
+  asio::awaitable<void> sweep();
   asio::awaitable<void> worker();
   asio::awaitable<void> replicate(const std::string& path);
   std::vector<std::string> counted_nodes() const;
@@ -61,6 +63,7 @@ class Replicator {
   asio::steady_timer scan_timer_;
   ReplicationStats stats_;
   bool stopping_ = false;
+  bool rescan_ = false;  // scan_soon() was called while a sweep ran
 };
 
 }  // namespace fleet::master

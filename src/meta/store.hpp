@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -135,10 +136,20 @@ class MetaStore {
   // The wanted number of copies of a file (put_file keeps the old value; new files get 1).
   virtual Status set_replicas(std::string_view path, int replicas) = 0;
   virtual Status remove_copy(std::string_view path, std::string_view node) = 0;
-  // Files, in id order after `after_id`, with fewer copies on `online` nodes
-  // than their replica target (at most `limit`), for re-replication.
+  // Files with ids in (after_id, up_to_id], in id order, with fewer copies
+  // on `online` nodes than their replica target (at most `limit`), for
+  // re-replication. The window bounds the work of one call: with millions of
+  // files a search to the end takes seconds, so a sweep goes in windows and
+  // lets its event loop serve in between (last_entry_id: where to stop).
   virtual std::vector<FileRef> under_replicated(const std::vector<std::string>& online, std::int64_t after_id,
-                                                std::size_t limit) = 0;
+                                                std::int64_t up_to_id, std::size_t limit) = 0;
+  // The same, up to the last file.
+  std::vector<FileRef> under_replicated(const std::vector<std::string>& online, std::int64_t after_id,
+                                        std::size_t limit) {
+    return under_replicated(online, after_id, std::numeric_limits<std::int64_t>::max(), limit);
+  }
+  // The highest entry id in use (1, the root's, in an empty namespace).
+  virtual std::int64_t last_entry_id() = 0;
   // Files with a copy on `node`, in id order after `after_id` (drain, rebalance).
   virtual std::vector<FileRef> files_on_node_batch(std::string_view node, std::int64_t after_id,
                                                    std::size_t limit) = 0;
