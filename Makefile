@@ -46,5 +46,12 @@ bench: build
 	@scripts/bench/setup-peers
 	@$(if $(filter 0,$(shell id -u)),,sudo -E) scripts/bench/run
 
+# Metadata at scale: master start, memory, LIST and STOR with META_ENTRIES
+# (default 10 million) entries in the namespace, against a small one. Takes
+# about half an hour and a few GB under bench/ (see docs/PERFORMANCE-METADATA.md).
+.PHONY: bench-meta
+bench-meta: build
+	@scripts/bench/meta-scale
+
 clean:
 	rm -rf build build-test

@@ -52,6 +52,7 @@ int run(int argc, char** argv) {
   add_store_options(user_del);
 
   const BenchCommand bench = add_bench_command(app);
+  const MetaFillCommand meta_fill = add_meta_fill_command(app);
 
   AdminOptions admin;
   auto admin_target = [&admin](CLI::App* cmd) {
@@ -99,6 +100,7 @@ int run(int argc, char** argv) {
     if (*rebalance) return rebalance_cmd(admin);
     if (*scrub) return scrub_cmd(admin);
     if (*bench.app) return bench.run();
+    if (*meta_fill.app) return meta_fill.run();
   } catch (const std::exception& e) {
     std::cerr << "fleetftp: " << e.what() << "\n";
     return 1;

@@ -59,4 +59,11 @@ struct BenchCommand {
 };
 BenchCommand add_bench_command(CLI::App& app);
 
+// `fleetftp meta-fill` (meta_fill_command.cpp), registered the same way.
+struct MetaFillCommand {
+  CLI::App* app;
+  std::function<int()> run;
+};
+MetaFillCommand add_meta_fill_command(CLI::App& app);
+
 }  // namespace fleet::cli
