@@ -34,10 +34,17 @@ def ensure_root() -> None:
 
 
 def ensure_anonymous_user(anon_root: Path) -> Path:
-    """Creates `ftp` if missing; returns the anonymous root actually in
-    effect (its home directory)."""
+    """Creates `ftp` if missing and points its home at `anon_root` (pure-ftpd
+    and pyftpdlib take the anonymous root from it, so a home left over from
+    a run in another folder would send them elsewhere); returns the
+    anonymous root in effect."""
     try:
         home = Path(pwd.getpwnam(ANON_USER).pw_dir)
+        if home != anon_root:
+            print(f"note: moving the home of the system user '{ANON_USER}' from {home} to {anon_root}",
+                  flush=True)
+            _run(["usermod", "--home", str(anon_root), ANON_USER])
+            home = anon_root
     except KeyError:
         _run(["useradd", "--system", "--home-dir", str(anon_root), "--no-create-home",
               "--shell", "/usr/sbin/nologin", "--user-group", ANON_USER])
