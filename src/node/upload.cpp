@@ -142,9 +142,14 @@ asio::awaitable<void> receive_file(Ticket& ticket, PreparedTransfer& p, const Tr
   if (ticket.aborted) complete = false;
 
   // Durable before it takes the final name (and before the master records it).
-  if (complete && ::fdatasync(fd) != 0) {
-    error = "cannot flush " + req.path() + ": " + errno_code().message();
-    complete = false;
+  // On the disk thread: a flush can take tens of milliseconds, and the event
+  // loop keeps receiving the other uploads meanwhile.
+  if (complete) {
+    auto flush = [fd] { return ::fdatasync(fd) == 0 ? std::error_code{} : errno_code(); };
+    if (const auto ec = co_await run_on_disk(setting.disk, std::move(flush))) {
+      error = "cannot flush " + req.path() + ": " + ec.message();
+      complete = false;
+    }
   }
 
   if (!fresh) {
