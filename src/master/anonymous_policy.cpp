@@ -56,6 +56,13 @@ AnonymousDecision anonymous_decision(const ftp::Command& c, bool upload, bool ot
   return {Kind::Allowed, {}};
 }
 
+std::string_view anonymous_rights_text(bool upload, bool other_write) {
+  if (upload && other_write) return "read, upload, and change or delete existing files";
+  if (upload) return "read, and upload of new files";
+  if (other_write) return "read, and change or delete existing files";
+  return "read-only";
+}
+
 std::string loggable_password(std::string_view password) {
   constexpr std::size_t kMax = 64;
   static constexpr char kHex[] = "0123456789abcdef";

@@ -31,6 +31,10 @@ struct AnonymousDecision {
 // command it announces, so a client learns before PASV that STOR is refused.
 AnonymousDecision anonymous_decision(const ftp::Command& c, bool upload, bool other_write = false);
 
+// What anonymous users may do, in words, for the 230 reply and the master's
+// start-up log line.
+std::string_view anonymous_rights_text(bool upload, bool other_write);
+
 // The password an anonymous user gave (by convention an e-mail address), fit
 // for a log line: at most 64 bytes, control bytes, quotes and backslashes
 // escaped, so a client cannot forge or break log lines.

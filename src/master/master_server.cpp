@@ -9,6 +9,7 @@
 
 #include "cluster/link_auth.hpp"
 #include "ftp/path.hpp"
+#include "master/anonymous_policy.hpp"
 #include "master/anonymous_root.hpp"
 #include "master/cluster_report.hpp"
 #include "master/control_channel.hpp"
@@ -74,7 +75,7 @@ void MasterServer::start() {
     if (ensure_anonymous_root(*m.store, anon.root, std::time(nullptr)))
       spdlog::info("created the anonymous root directory {}", anon.root);
     spdlog::info("anonymous logins enabled: root {}, {}{}", anon.root,
-                 anon.upload ? "uploads of new files allowed" : "read-only",
+                 anonymous_rights_text(anon.upload, anon.other_write),
                  anon.max_sessions ? fmt::format(", at most {} at once", anon.max_sessions) : std::string());
   }
   m.xferlog = std::make_unique<TransferLog>(m.config.transfer_log());

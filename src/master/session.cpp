@@ -365,10 +365,10 @@ asio::awaitable<void> Session::cmd_site(const ftp::Command& c) {
   auto space = c.arg.find(' ');
   std::string sub = c.arg.substr(0, space);
   std::transform(sub.begin(), sub.end(), sub.begin(), [](unsigned char ch) { return std::toupper(ch); });
-  if ((sub == "HELP" || sub.empty()) && anonymous_) {
-    reply(214, "SITE commands:\n HELP\nEnd.");  // the others are refused to anonymous users
-  } else if (sub == "HELP" || sub.empty()) {
-    reply(214, "SITE commands:\n HELP\n STATS\n NODES\n COPIES <path>\n NODESELECT UP|DOWN <path>\nEnd.");
+  if (sub == "HELP" || sub.empty()) {
+    // Anonymous users are refused every other SITE command (anonymous_policy).
+    reply(214, anonymous_ ? "SITE commands:\n HELP\nEnd."
+                          : "SITE commands:\n HELP\n STATS\n NODES\n COPIES <path>\n NODESELECT UP|DOWN <path>\nEnd.");
   } else if (sub == "STATS") {
     const auto& s = env_.stats;
     reply(211, "Master statistics:\n"

@@ -29,8 +29,7 @@ void Session::login_anonymous(std::string_view password) {
   view_ = ftp::ViewRoot(anon.root);
   cwd_ = anon.root;
   spdlog::info("anonymous login from {} (password \"{}\")", client_.ip, loggable_password(password));
-  reply(230, anon.upload ? "Anonymous access granted: read, and upload of new files."
-                         : "Anonymous access granted: read-only.");
+  reply(230, fmt::format("Anonymous access granted: {}.", anonymous_rights_text(anon.upload, anon.other_write)));
 }
 
 bool Session::anonymous_allows(const ftp::Command& c) {

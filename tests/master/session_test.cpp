@@ -325,6 +325,19 @@ TEST_F(AnonymousSessionTest, UploadCreatesButNeverOverwritesOrRemoves) {
   EXPECT_TRUE(store_->lookup("/pub/f.bin"));
 }
 
+TEST_F(AnonymousSessionTest, OtherWriteMayChangeWhatExistsButSeesNoClusterInternals) {
+  config_.anonymous.upload = true;
+  config_.anonymous.other_write = true;
+  auto r = converse({"USER anonymous", "PASS x@y", "DELE /f.bin", "SITE NODES", "SITE HELP", "MLST /"});
+  EXPECT_EQ(codes(r), (std::vector<int>{220, 331, 230, 250, 550, 214, 250}));
+  EXPECT_EQ(r[2], "230 Anonymous access granted: read, upload, and change or delete existing files.");
+  EXPECT_FALSE(store_->lookup("/pub/f.bin"));
+  ASSERT_GE(r.size(), 10u);
+  EXPECT_EQ(r[6], " HELP");
+  EXPECT_EQ(r[7], "214 End.") << "only HELP is offered";
+  EXPECT_NE(r[9].find("perm=flcdmpe"), std::string::npos) << r[9];
+}
+
 TEST_F(AnonymousSessionTest, ListingsShowWhatUploadAllows) {
   config_.anonymous.upload = true;
   auto r = converse({"USER anonymous", "PASS x@y", "MLST /", "MLST sub", "MLST f.bin"});
