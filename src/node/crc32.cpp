@@ -2,7 +2,6 @@
 
 #include <isa-l/crc.h>
 
-
 namespace fleet::node {
 
 void Crc32::update(const void* data, std::size_t size) {
