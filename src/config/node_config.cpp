@@ -30,6 +30,7 @@ NodeConfig load_node_config(const std::filesystem::path& file) {
   r.read("data", "address", c.data_address);
   r.read("data", "public_address", c.public_address);
   r.read_ports("data", "passive_ports", c.passive_ports);
+  r.section("data").read_bool("handoff", c.handoff);
   r.read("log", "level", c.log_level);
   if (c.name.empty()) r.fail("node", "name", "is required");
   if (c.root.empty()) r.fail("node", "root", "is required");

@@ -19,6 +19,7 @@ struct NodeConfig {
   std::string data_address = "127.0.0.1"; // [data] address: listen on / dial from for data connections
   std::string public_address;              // [data] public_address: also listen here (virtual address)
   PortRange passive_ports{30000, 30999};   // [data] passive_ports
+  bool handoff = true;                     // [data] handoff: take/give client connections from/to nodes on this host
   std::chrono::milliseconds reconnect_delay{1000};  // [node] reconnect_delay_ms
   std::string log_level = "info";          // [log] level
 };

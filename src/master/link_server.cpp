@@ -98,6 +98,8 @@ asio::awaitable<void> LinkServer::serve(asio::ip::tcp::socket socket) {
   info.name = name;
   info.data_address = hello.data_address().empty() ? link->remote_ip() : hello.data_address();
   info.public_address = hello.public_address();
+  info.handoff_scope = hello.handoff_scope();
+  info.handoff_name = hello.handoff_name();
   info.link = link;
   info.draining = store_.node_flag(name, "draining");
   registry_.attach(std::move(info));

@@ -29,20 +29,40 @@ link::FileOp make_file_op(link::FileOpKind kind, std::string path, std::string p
   return op;
 }
 
-asio::awaitable<std::optional<std::uint16_t>> node_open_passive(NodeRegistry& nodes, const std::string& node,
+namespace {
+
+// OpenPassive, for a listener or for a handoff.
+asio::awaitable<std::optional<std::uint16_t>> open_passive_call(NodeRegistry& nodes, const std::string& node,
                                                                 std::uint64_t ticket, const std::string& allowed_ip,
                                                                 std::chrono::milliseconds accept_timeout,
-                                                                std::string& error) {
+                                                                bool handoff, std::string& error) {
   link::Envelope env;
   auto* op = env.mutable_open_passive();
   op->set_ticket(ticket);
   op->set_allowed_ip(allowed_ip);
   op->set_accept_timeout_ms(static_cast<std::uint32_t>(accept_timeout.count()));
+  op->set_handoff(handoff);
   auto r = co_await call(nodes, node, std::move(env), kNodeCallTimeout);
   if (r && r->has_passive_opened()) co_return static_cast<std::uint16_t>(r->passive_opened().port());
   error = !r ? "node " + node + " did not answer"
              : (r->has_op_result() ? r->op_result().error() : "node " + node + " sent an unexpected answer");
   co_return std::nullopt;
+}
+
+}  // namespace
+
+asio::awaitable<std::optional<std::uint16_t>> node_open_passive(NodeRegistry& nodes, const std::string& node,
+                                                                std::uint64_t ticket, const std::string& allowed_ip,
+                                                                std::chrono::milliseconds accept_timeout,
+                                                                std::string& error) {
+  co_return co_await open_passive_call(nodes, node, ticket, allowed_ip, accept_timeout, false, error);
+}
+
+asio::awaitable<bool> node_expect_handoff(NodeRegistry& nodes, const std::string& node, std::uint64_t ticket,
+                                          const std::string& allowed_ip, std::chrono::milliseconds accept_timeout,
+                                          std::string& error) {
+  auto opened = co_await open_passive_call(nodes, node, ticket, allowed_ip, accept_timeout, true, error);
+  co_return opened.has_value();
 }
 
 asio::awaitable<link::OpResult> node_start_transfer(NodeRegistry& nodes, const std::string& node,

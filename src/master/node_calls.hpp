@@ -23,6 +23,12 @@ asio::awaitable<std::optional<std::uint16_t>> node_open_passive(NodeRegistry& no
                                                                 std::chrono::milliseconds accept_timeout,
                                                                 std::string& error);
 
+// Prepares `ticket` on `node` to take a client's connection handed over by a
+// node of the same host (no TCP listener); false with `error` set on failure.
+asio::awaitable<bool> node_expect_handoff(NodeRegistry& nodes, const std::string& node, std::uint64_t ticket,
+                                          const std::string& allowed_ip, std::chrono::milliseconds accept_timeout,
+                                          std::string& error);
+
 // Starts a transfer; ok=false with the reason if the node refused, did not
 // answer or is offline.
 asio::awaitable<link::OpResult> node_start_transfer(NodeRegistry& nodes, const std::string& node,

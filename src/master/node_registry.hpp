@@ -33,6 +33,9 @@ struct NodeInfo {
   std::string name;
   std::string data_address;    // where clients and peers reach the node
   std::string public_address;  // the node also listens here, if set
+  // Same-host socket handoff (link.proto Hello): empty when not offered.
+  std::string handoff_scope;
+  std::string handoff_name;
   std::shared_ptr<cluster::LinkConnection> link;
   NodeState state = NodeState::Syncing;
   bool draining = false;       // operator asked to move everything off it
@@ -48,6 +51,12 @@ struct NodeInfo {
   double bytes_per_second = 0;
 
   bool serves() const { return state == NodeState::Online; }
+
+  // `from` can pass a client's connection straight to this node: both offer
+  // handoff and run on one host, in one network namespace, as one user.
+  bool takes_handoff_from(const NodeInfo& from) const {
+    return !handoff_name.empty() && !handoff_scope.empty() && handoff_scope == from.handoff_scope;
+  }
 };
 
 class NodeRegistry {

@@ -183,6 +183,9 @@ class Session : public LineReceiver, public std::enable_shared_from_this<Session
   asio::awaitable<void> send_listing(Op op, std::string payload);
   asio::awaitable<std::optional<std::string>> start_forwarded(const DataSetup& setup, link::StartTransfer storage_side,
                                                               const std::string& storage_node, bool upload);
+  asio::awaitable<std::optional<std::string>> start_handed_off(NodePassive client_side,
+                                                               link::StartTransfer storage_side,
+                                                               const std::string& storage_node, bool upload);
   asio::awaitable<void> start_retr(const std::string& path);
   asio::awaitable<void> start_store(Op op, const std::string& path);
   // Starts one ticket's transfer on a node; returns the reason on failure.

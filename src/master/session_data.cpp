@@ -5,8 +5,10 @@
 // predicted for what comes next (PRET says it outright; otherwise the last
 // file named by SIZE/MDTM/MLST, or any node for an upload), or on the master
 // for listings. When the command arrives and the listening node is the wrong
-// one, the bytes go node-to-node (RELAY_FROM_PEER / RELAY_TO_PEER) — never
-// through the master. Only the EPSV relay policy puts the master on the path.
+// one, the connection is handed to the right node when both share a host
+// (HANDOFF_TO_PEER), else the bytes go node-to-node (RELAY_FROM_PEER /
+// RELAY_TO_PEER) — never through the master. Only the EPSV relay policy puts
+// the master on the path.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -543,6 +545,8 @@ asio::awaitable<std::optional<std::string>> Session::start_forwarded(const DataS
   if (np && !forwarder) co_return "node " + np->node + " went offline";
   auto* storage = env_.nodes.find(storage_node);
   if (!storage) co_return "node " + storage_node + " went offline";
+  if (forwarder && storage->takes_handoff_from(*forwarder))
+    co_return co_await start_handed_off(*np, std::move(storage_side), storage_node, upload);
   const std::string storage_address = storage->data_address;
   const std::string forwarder_ip = forwarder ? forwarder->data_address : master_address_for(storage_node);
   const auto ticket = env_.nodes.new_ticket();
@@ -570,6 +574,30 @@ asio::awaitable<std::optional<std::string>> Session::start_forwarded(const DataS
   transfer_->local->set_node_end(storage_address, *port, forwarder_ip);
   transfer_->local->start();
   co_return std::nullopt;
+}
+
+// The client is connected to `client_side`'s node and the file is on
+// `storage_node` of the same host: the connection itself moves there
+// (HANDOFF_TO_PEER), so the bytes are not copied through a relay.
+asio::awaitable<std::optional<std::string>> Session::start_handed_off(NodePassive client_side,
+                                                                     link::StartTransfer storage_side,
+                                                                     const std::string& storage_node, bool upload) {
+  const std::string handoff_name = env_.nodes.find(storage_node)->handoff_name;
+  const auto ticket = env_.nodes.new_ticket();
+  std::string error;
+  if (!co_await node_expect_handoff(env_.nodes, storage_node, ticket, client_.ip,
+                                    std::chrono::duration_cast<std::chrono::milliseconds>(env_.config.data_timeout),
+                                    error))
+    co_return "node " + storage_node + " cannot take the data connection: " + error;
+  storage_side.set_ticket(ticket);
+  // The storage node now faces the client: its TransferDone carries the bytes.
+  if (auto err = co_await start_on_node(storage_node, std::move(storage_side), true, upload)) co_return err;
+  link::StartTransfer handoff;
+  handoff.set_ticket(client_side.ticket);
+  handoff.set_kind(link::HANDOFF_TO_PEER);
+  handoff.set_handoff_name(handoff_name);
+  handoff.set_peer_ticket(ticket);
+  co_return co_await start_on_node(client_side.node, std::move(handoff), false, false);
 }
 
 asio::awaitable<void> Session::start_retr(const std::string& path) {

@@ -24,6 +24,17 @@ bool is_allowed(const asio::ip::tcp::socket& s, const std::optional<asio::ip::ad
   return !ec && unmapped(peer.address()) == *allowed;
 }
 
+}  // namespace
+
+bool comes_from(const asio::ip::tcp::socket& socket, const std::string& allowed_ip) {
+  if (allowed_ip.empty()) return true;
+  std::error_code ec;
+  const auto allowed = asio::ip::make_address(allowed_ip, ec);
+  return !ec && is_allowed(socket, unmapped(allowed));
+}
+
+namespace {
+
 std::string peer_text(const asio::ip::tcp::socket& s) {
   std::error_code ec;
   const auto peer = s.remote_endpoint(ec);

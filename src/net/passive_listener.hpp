@@ -51,4 +51,8 @@ class PassiveListener {
   std::uint16_t port_;
 };
 
+// True when `socket`'s peer is `allowed_ip` ("" allows anyone); an IPv4 peer
+// seen as v4-mapped IPv6 counts as its IPv4 address.
+bool comes_from(const asio::ip::tcp::socket& socket, const std::string& allowed_ip);
+
 }  // namespace fleet::net

@@ -15,7 +15,8 @@ struct Outcome {
   std::string problem;                     // otherwise: what went wrong
 };
 
-asio::awaitable<Outcome> exchange(cluster::LinkConnection& link, const config::NodeConfig& config) {
+asio::awaitable<Outcome> exchange(cluster::LinkConnection& link, const NodeContext& context) {
+  const auto& config = context.config;
   const auto node_nonce = cluster::random_nonce();
   link::Envelope hello;
   auto* h = hello.mutable_hello();
@@ -24,6 +25,8 @@ asio::awaitable<Outcome> exchange(cluster::LinkConnection& link, const config::N
   h->set_node_nonce(node_nonce);
   h->set_data_address(config.data_address);
   h->set_public_address(config.public_address);
+  h->set_handoff_scope(context.handoff_scope);
+  h->set_handoff_name(context.handoff_name);
   link.send(hello);
 
   auto challenge = co_await link.read_one();
@@ -48,7 +51,7 @@ asio::awaitable<Outcome> exchange(cluster::LinkConnection& link, const config::N
 }  // namespace
 
 asio::awaitable<std::optional<std::string>> authenticate_to_master(cluster::LinkConnection& link,
-                                                                   const config::NodeConfig& config,
+                                                                   const NodeContext& context,
                                                                    std::chrono::milliseconds timeout) {
   // A master that never answers must not hold the node forever: closing the
   // link ends the pending read. The flags are shared because the timer's
@@ -65,7 +68,8 @@ asio::awaitable<std::optional<std::string>> authenticate_to_master(cluster::Link
     watch->fired = true;
     if (auto l = weak.lock()) l->close();
   });
-  auto outcome = co_await exchange(link, config);
+  const auto& config = context.config;
+  auto outcome = co_await exchange(link, context);
   watch->finished = true;
   watchdog.cancel();
   if (!outcome.master_name) {

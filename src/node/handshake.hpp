@@ -9,14 +9,14 @@
 #include <string>
 
 #include "cluster/link_connection.hpp"
-#include "config/node_config.hpp"
+#include "node/node_context.hpp"
 
 namespace fleet::node {
 
 // The master's name once it has welcomed us; nullopt after logging why not
 // (the link is then closed). Gives up after `timeout`.
 asio::awaitable<std::optional<std::string>> authenticate_to_master(
-    cluster::LinkConnection& link, const config::NodeConfig& config,
+    cluster::LinkConnection& link, const NodeContext& context,
     std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 }  // namespace fleet::node

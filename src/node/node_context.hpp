@@ -1,7 +1,7 @@
 // NodeContext: what outlives any one link to the master — the settings, the
 // storage, the rotating passive port cursor, the disk thread (whole-file
 // reads and file operations, kept off the event loop) and the byte totals
-// the heartbeats report.
+// the heartbeats report, and where this node takes handed-off connections.
 #pragma once
 
 #include <asio.hpp>
@@ -24,6 +24,9 @@ struct NodeContext {
   asio::thread_pool disk{1};
   std::uint64_t bytes_sent = 0;  // by finished transfers since the process started
   std::uint64_t bytes_received = 0;
+  // Same-host socket handoff (net/socket_handoff.hpp); both empty when off.
+  std::string handoff_scope;
+  std::string handoff_name;
 };
 
 }  // namespace fleet::node

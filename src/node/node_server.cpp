@@ -4,6 +4,7 @@
 
 #include "cluster/link_connection.hpp"
 #include "net/dial.hpp"
+#include "net/socket_handoff.hpp"
 #include "net/use_tuple.hpp"
 #include "node/handshake.hpp"
 #include "node/node_context.hpp"
@@ -51,6 +52,34 @@ struct NodeServer::Impl {
   bool stopping = false;
   asio::ip::tcp::socket* dialing = nullptr;       // while connecting
   std::shared_ptr<cluster::LinkConnection> link;  // while handshaking or serving
+  std::weak_ptr<Session> session;                 // while serving: takes handed-over connections
+  std::unique_ptr<net::HandoffListener> handoff;
+
+  // Offers same-host handoff when the config allows it and the scope is known.
+  void open_handoff() {
+    const auto& cfg = context->config;
+    if (!cfg.handoff) return;
+    const auto scope = net::handoff_scope();
+    if (scope.empty()) {
+      spdlog::info("socket handoff between nodes of this host is off: /proc does not say which host this is");
+      return;
+    }
+    std::error_code ec;
+    handoff = net::HandoffListener::open(executor, net::new_handoff_name(), ec);
+    if (!handoff) {
+      spdlog::warn("socket handoff between nodes of this host is off: cannot listen for it: {}", ec.message());
+      return;
+    }
+    context->handoff_scope = scope;
+    context->handoff_name = handoff->name();
+    spdlog::info("node {} takes data connections handed over by nodes of this host at @{}", cfg.name,
+                 handoff->name());
+    auto receive = [this](std::uint64_t ticket, asio::ip::tcp::socket socket) {
+      auto s = session.lock();
+      return s && s->take_handoff(ticket, std::move(socket));
+    };
+    asio::co_spawn(executor, handoff->serve(std::move(receive)), asio::detached);
+  }
 };
 
 NodeServer::NodeServer(asio::io_context& io, config::NodeConfig config)
@@ -68,6 +97,7 @@ asio::awaitable<void> NodeServer::run() {
   spdlog::info("node {} storing files in {}, data address {}, passive ports {}-{}", cfg.name, cfg.root.string(),
                cfg.data_address, cfg.passive_ports.first, cfg.passive_ports.last);
 
+  im.open_handoff();
   bool was_unreachable = false;
   while (!im.stopping) {
     asio::ip::tcp::socket socket(im.executor);
@@ -86,11 +116,12 @@ asio::awaitable<void> NodeServer::run() {
     } else {
       was_unreachable = false;
       im.link = std::make_shared<cluster::LinkConnection>(std::move(socket));
-      const auto master_name = co_await authenticate_to_master(*im.link, cfg);
+      const auto master_name = co_await authenticate_to_master(*im.link, *im.context);
       if (master_name && !im.stopping) {
         spdlog::info("connected to master {}{} as {}", master,
                      master_name->empty() ? std::string() : " (" + *master_name + ")", cfg.name);
         auto session = std::make_shared<Session>(im.context, im.link);
+        im.session = session;
         const auto aborted = co_await session->serve();
         if (!im.stopping) {
           spdlog::warn("link to master lost{}, reconnecting in {}",
@@ -105,6 +136,7 @@ asio::awaitable<void> NodeServer::run() {
     im.retry.expires_after(cfg.reconnect_delay);
     co_await im.retry.async_wait(net::use_tuple);
   }
+  if (im.handoff) im.handoff->close();
   spdlog::info("node {} stopped", cfg.name);
 }
 
@@ -114,6 +146,7 @@ void NodeServer::stop() {
   im.retry.cancel();
   std::error_code ec;
   if (im.dialing) im.dialing->close(ec);
+  if (im.handoff) im.handoff->close();
   if (im.link) im.link->close();
 }
 

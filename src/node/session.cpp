@@ -110,6 +110,7 @@ void Session::open_passive(std::uint64_t request_id, const link::OpenPassive& re
   if (tickets_.contains(ticket_id)) {
     return reply(request_id, op_error("ticket " + std::to_string(ticket_id) + " is already in use on this node"));
   }
+  if (request.handoff()) return expect_handoff(request_id, request);
   const auto& cfg = context_->config;
   // No data address configured: listen on every address.
   const auto& own = cfg.data_address.empty() ? std::string("0.0.0.0") : cfg.data_address;
@@ -141,6 +142,59 @@ void Session::open_passive(std::uint64_t request_id, const link::OpenPassive& re
         return self->accept_for(ticket, allowed_ip, timeout);
       },
       log_op_error("passive accept for ticket " + std::to_string(ticket_id)));
+}
+
+void Session::expect_handoff(std::uint64_t request_id, const link::OpenPassive& request) {
+  const auto ticket_id = request.ticket();
+  if (context_->handoff_name.empty()) return reply(request_id, op_error("socket handoff is off on this node"));
+  const auto timeout =
+      request.accept_timeout_ms() ? std::chrono::milliseconds(request.accept_timeout_ms()) : kNoAcceptLimit;
+  auto ticket = std::make_shared<Ticket>(link_->executor(), ticket_id);
+  ticket->deadline = Clock::now() + timeout;
+  ticket->accepting = true;
+  ticket->awaits_handoff = true;
+  ticket->allowed_ip = request.allowed_ip();
+  tickets_[ticket_id] = ticket;
+
+  link::Envelope env;
+  env.mutable_passive_opened()->set_ticket(ticket_id);
+  link_->reply(request_id, std::move(env));
+  spdlog::debug("ticket {}: waiting for a connection handed over by a node of this host", ticket_id);
+  // Its deadline is kept by drop_stale_handoffs(), not by a waiting
+  // coroutine: the ticket's wake-up timer belongs to the transfer.
+}
+
+void Session::drop_stale_handoffs() {
+  const auto now = Clock::now();
+  for (auto it = tickets_.begin(); it != tickets_.end();) {
+    auto& ticket = *it->second;
+    if (!ticket.awaits_handoff || !ticket.accepting || ticket.data || now < ticket.deadline) {
+      ++it;
+      continue;
+    }
+    spdlog::info("ticket {}: no connection was handed over in time; dropped", ticket.id());
+    ticket.abort();
+    // A started transfer sees the abort and forgets the ticket itself.
+    it = ticket.started ? std::next(it) : tickets_.erase(it);
+  }
+}
+
+bool Session::take_handoff(std::uint64_t ticket_id, asio::ip::tcp::socket socket) {
+  auto it = tickets_.find(ticket_id);
+  if (it == tickets_.end() || !it->second->awaits_handoff || !it->second->accepting || it->second->aborted) {
+    spdlog::warn("a connection was handed over for ticket {}, which is not waiting for one; refused", ticket_id);
+    return false;
+  }
+  auto& ticket = *it->second;
+  if (!net::comes_from(socket, ticket.allowed_ip)) {
+    std::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    spdlog::warn("ticket {}: a connection from {} was handed over, but only {} may connect; refused", ticket_id,
+                 ec ? std::string("an unknown address") : remote.address().to_string(), ticket.allowed_ip);
+    return false;
+  }
+  ticket.accept_finished(std::move(socket));
+  return true;
 }
 
 asio::awaitable<void> Session::accept_for(std::shared_ptr<Ticket> ticket, std::string allowed_ip,
@@ -327,6 +381,7 @@ asio::awaitable<void> Session::heartbeats() {
       ++active;
       (ticket->sending ? sent : received) += ticket->bytes;
     }
+    drop_stale_handoffs();
     beat->set_active_transfers(active);
     beat->set_bytes_sent(sent);
     beat->set_bytes_received(received);

@@ -30,9 +30,17 @@ class Session : public std::enable_shared_from_this<Session> {
   // Closes the link; serve() then winds everything down.
   void close() { link_->close(); }
 
+  // A node of this host handed over the client's connection for `ticket_id`
+  // (net/socket_handoff.hpp). Taken only when that ticket was opened for a
+  // handoff, is still waiting, and the connection comes from its client.
+  bool take_handoff(std::uint64_t ticket_id, asio::ip::tcp::socket socket);
+
  private:
   void dispatch(link::Envelope env);
   void open_passive(std::uint64_t request_id, const link::OpenPassive& request);
+  void expect_handoff(std::uint64_t request_id, const link::OpenPassive& request);
+  // Aborts handoff tickets whose deadline passed without a connection.
+  void drop_stale_handoffs();
   void start_transfer(std::uint64_t request_id, const link::StartTransfer& request);
   void abort_transfer(std::uint64_t request_id, const link::AbortTransfer& request);
   void file_op(std::uint64_t request_id, const link::FileOp& request);

@@ -29,6 +29,10 @@ class Ticket {
   std::unique_ptr<net::PassiveListener> listener;
   Clock::time_point deadline = Clock::time_point::max();
   bool accepting = false;
+  // Handoff instead of a listener: a node of this host passes the client's
+  // connection, which must come from `allowed_ip` ("" = anyone).
+  bool awaits_handoff = false;
+  std::string allowed_ip;
 
   std::optional<asio::ip::tcp::socket> data;  // the client's data connection
   std::optional<asio::ip::tcp::socket> peer;  // RELAY_*: the other node
@@ -45,7 +49,9 @@ class Ticket {
   // data connection is there to use.
   asio::awaitable<bool> wait_for_data();
 
-  // Waits until `until`, or until something about the ticket changes.
+  // Waits until `until`, or until something about the ticket changes. One
+  // waiter at a time: a second waiter's expires_at() would cancel the first
+  // one's wait, and the two would wake each other in a busy loop.
   asio::awaitable<void> wait_for_change(Clock::time_point until);
 
   // Closes the listener and every socket; everything waiting on the ticket

@@ -11,6 +11,7 @@
 #include "ftp/ascii.hpp"
 #include "net/dial.hpp"
 #include "net/errno_code.hpp"
+#include "net/socket_handoff.hpp"
 #include "net/use_tuple.hpp"
 #include "net/zero_copy.hpp"
 #include "node/op_result.hpp"
@@ -182,6 +183,19 @@ asio::awaitable<std::error_code> relay(Ticket& ticket, const link::StartTransfer
   co_return ec;
 }
 
+// Passes the client's connection to the node of this host that holds the
+// file. Our descriptor is closed without shutdown(): the connection itself
+// goes on in the other process.
+asio::awaitable<void> hand_off(Ticket& ticket, const link::StartTransfer& req, const TransferSetting& setting,
+                               link::TransferDone& done) {
+  const auto ec = co_await net::hand_off_socket(ticket.executor(), req.handoff_name(), req.peer_ticket(),
+                                                *ticket.data, setting.dial_timeout);
+  std::error_code ignored;
+  ticket.data->close(ignored);
+  done.set_ok(!ec && !ticket.aborted);
+  if (ec) done.set_error("cannot hand the data connection to the node holding the file: " + ec.message());
+}
+
 // A sender's orderly end: FIN first so the client sees a complete stream.
 void finish_connection(std::optional<tcp::socket>& socket) {
   if (!socket) return;
@@ -210,6 +224,10 @@ std::variant<PreparedTransfer, link::OpResult> prepare_transfer(const Storage& s
     case link::RELAY_TO_PEER:
       if (request.peer_host().empty() || !port_of(request.peer_port())) return op_error("relay without a peer address");
       return p;
+    case link::HANDOFF_TO_PEER:
+      if (request.handoff_name().empty() || request.peer_ticket() == 0)
+        return op_error("handoff without a receiving node and ticket");
+      return p;
     default:
       return op_error(fmt::format("transfer kind {} is not supported by this node", static_cast<int>(request.kind())));
   }
@@ -233,6 +251,9 @@ asio::awaitable<link::TransferDone> run_transfer(Ticket& ticket, PreparedTransfe
       break;
     case link::RECV_FILE:
       co_await receive_file(ticket, prepared, setting, done);
+      co_return done;
+    case link::HANDOFF_TO_PEER:
+      co_await hand_off(ticket, req, setting, done);
       co_return done;
     case link::SEND_BYTES:
       ec = co_await send_bytes(ticket, req.payload());
@@ -266,6 +287,8 @@ std::string transfer_verb(const link::StartTransfer& request) {
       return fmt::format("relay from peer {}:{}", request.peer_host(), request.peer_port());
     case link::RELAY_TO_PEER:
       return fmt::format("relay to peer {}:{}", request.peer_host(), request.peer_port());
+    case link::HANDOFF_TO_PEER:
+      return fmt::format("handoff of the connection to ticket {}", request.peer_ticket());
     default:
       return "transfer";
   }

@@ -1,6 +1,8 @@
 """PASV without PRET: the master predicts the node from SIZE/MDTM, and when
-the predicted node lacks the file it streams it from the node that has it
-(node to node), without the bytes passing through the master."""
+the predicted node lacks the file the transfer still reaches the node that
+has it (node to node: the connection handed over, as here where the nodes
+share a host, or the bytes relayed), without the bytes passing through the
+master. test_handoff.py tells the two ways apart."""
 
 import os
 
@@ -15,27 +17,8 @@ MAX_UPLOADS = 16
 
 @pytest.fixture(scope="module")
 def placed(cluster):
-    """{node: (vfs path, bytes)} with one file held by that node alone.
-
-    Uploads go where placement puts them (PRET STOR, as lftp does); placement
-    spreads uploads, so a few suffice to have a file on each node only."""
-    ftp = cluster.ftp()
-    only: dict[str, tuple[str, bytes]] = {}
-    seen = []
-    for i in range(MAX_UPLOADS):
-        path = f"/spread-{i}.bin"
-        data = os.urandom(FILE_SIZE)
-        expect(ftp, f"PRET STOR {path}", 200)
-        fleet.stor_bytes(ftp, path, data)
-        holders = cluster.nodes_holding(path)
-        seen.append((path, holders))
-        if len(holders) == 1 and holders[0] not in only:
-            only[holders[0]] = (path, data)
-        if len(only) == cluster.nodes:
-            break
-    ftp.quit()
-    assert len(only) == cluster.nodes, f"after {len(seen)} uploads, placement gave {seen}"
-    return only
+    """{node: (vfs path, bytes)} with one file held by that node alone."""
+    return fleet.one_file_per_node(cluster, "/spread", FILE_SIZE)
 
 
 def test_each_node_holds_some_file_alone(cluster, placed):

@@ -1,0 +1,69 @@
+// node.toml: the required keys, and the [data] handoff switch.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+#include "config/node_config.hpp"
+
+namespace fleet::config {
+namespace {
+
+constexpr const char* kNode = "[node]\nname = \"n1\"\nroot = \"/srv/n1\"\nlink_key = \"0123456789abcdef0123\"\n";
+
+class NodeConfigTest : public ::testing::Test {
+ protected:
+  NodeConfigTest() {
+    std::random_device rd;
+    file_ = std::filesystem::temp_directory_path() /
+            ("fleetftp-node-config-" + std::to_string(::getpid()) + "-" + std::to_string(rd()) + ".toml");
+  }
+  ~NodeConfigTest() override {
+    std::error_code ec;
+    std::filesystem::remove(file_, ec);
+  }
+
+  NodeConfig parse(const std::string& text) {
+    std::ofstream(file_) << text;
+    return load_node_config(file_);
+  }
+
+  std::string error(const std::string& text) {
+    try {
+      parse(text);
+    } catch (const std::runtime_error& e) {
+      return e.what();
+    }
+    return "";
+  }
+
+  std::filesystem::path file_;
+};
+
+TEST_F(NodeConfigTest, HandoffIsOnByDefault) {
+  const auto c = parse(kNode);
+  EXPECT_TRUE(c.handoff);
+  EXPECT_EQ(c.name, "n1");
+  EXPECT_EQ(c.root, "/srv/n1");
+}
+
+TEST_F(NodeConfigTest, HandoffCanBeTurnedOff) {
+  EXPECT_FALSE(parse(std::string(kNode) + "[data]\nhandoff = false\n").handoff);
+}
+
+TEST_F(NodeConfigTest, HandoffMustBeABoolean) {
+  EXPECT_NE(error(std::string(kNode) + "[data]\nhandoff = \"no\"\n").find("handoff"), std::string::npos);
+}
+
+TEST_F(NodeConfigTest, NameRootAndKeyAreRequired) {
+  EXPECT_NE(error("[node]\nroot = \"/srv\"\nlink_key = \"0123456789abcdef0123\"\n").find("name"), std::string::npos);
+  EXPECT_NE(error("[node]\nname = \"n1\"\nlink_key = \"0123456789abcdef0123\"\n").find("root"), std::string::npos);
+  EXPECT_NE(error("[node]\nname = \"n1\"\nroot = \"/srv\"\n").find("link_key"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fleet::config
