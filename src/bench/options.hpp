@@ -42,4 +42,12 @@ struct Options {
   std::string login_password() const { return password.empty() && anonymous() ? "bench@example.org" : password; }
 };
 
+// A reason to refuse the options before anything runs, or nullopt. --size
+// applies to every scenario named, so "--scenario all --size 512M" would have
+// the small-file scenarios write 1,000 files of 512 MiB each: refused above
+// kSmallFilesMaxBytes in total.
+std::optional<std::string> options_problem(const Options& options);
+inline constexpr std::uint64_t kSmallFilesMaxBytes = 4ull << 30;
+inline constexpr int kSmallFilesDefault = 1000;
+
 }  // namespace fleet::bench

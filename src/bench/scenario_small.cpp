@@ -15,7 +15,7 @@ namespace fleet::bench {
 namespace {
 
 constexpr std::uint64_t kSmallSize = 4096;
-constexpr int kSmallFiles = 1000;
+constexpr int kSmallFiles = kSmallFilesDefault;
 constexpr int kSmallClients = 1;
 constexpr int kPrepareSessions = 4;
 

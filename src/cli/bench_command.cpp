@@ -1,6 +1,7 @@
 // `fleetftp bench`: command-line options of the load generator in src/bench/.
 #include <CLI/CLI.hpp>
 
+#include <iostream>
 #include <memory>
 
 #include "bench/bench.hpp"
@@ -51,6 +52,10 @@ BenchCommand add_bench_command(CLI::App& app) {
       ->capture_default_str();
 
   auto run = [options, mode, pids]() -> int {
+    if (auto problem = bench::options_problem(*options)) {
+      std::cerr << "fleetftp bench: " << *problem << "\n";
+      return 2;
+    }
     options->mode = *bench::parse_data_mode(*mode);
     if (!pids->empty()) options->server_pids = bench::parse_pid_list(*pids);
     return bench::run_bench(*options);
