@@ -2,12 +2,15 @@
 // ([replication] rules). New uploads are queued at once; a periodic scan finds
 // files below their count (a node lost for longer than the grace period no
 // longer counts) and re-copies them node to node from a surviving copy. A copy
-// whose CRC-32 differs from the VFS is deleted and made again.
+// whose CRC-32 differs from the VFS is deleted and made again. The scan
+// searches on a thread and database connection of its own, so that going
+// through millions of files never holds up the event loop.
 #pragma once
 
 #include <asio.hpp>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -27,6 +30,7 @@ class Replicator {
  public:
   Replicator(asio::any_io_executor ex, NodeRegistry& nodes, meta::MetaStore& store,
              const config::ClusterConfig& config);
+  ~Replicator();
 
   void start();
   void stop();
@@ -49,6 +53,7 @@ class Replicator {
   asio::awaitable<void> scan_loop();
   // One search of every file for missing copies, in short steps.
   asio::awaitable<void> sweep();
+  meta::MetaStore* sweep_store();
   asio::awaitable<void> worker();
   asio::awaitable<void> replicate(const std::string& path);
   std::vector<std::string> counted_nodes() const;
@@ -64,6 +69,11 @@ class Replicator {
   ReplicationStats stats_;
   bool stopping_ = false;
   bool rescan_ = false;  // scan_soon() was called while a sweep ran
+  // The sweep's own connection (opened at the first sweep; null when it could
+  // not be opened, and the sweep then uses store_ in short steps) and thread.
+  std::unique_ptr<meta::MetaStore> sweep_store_;
+  bool sweep_store_failed_ = false;
+  asio::thread_pool sweep_thread_{1};
 };
 
 }  // namespace fleet::master

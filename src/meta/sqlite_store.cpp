@@ -30,7 +30,7 @@ Entry read_entry(const Query& q) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::filesystem::path& file) : db_(file) {
+SqliteStore::SqliteStore(const std::filesystem::path& file) : file_(file), db_(file) {
   configure_connection(db_);
   migrate_schema(db_);
 }

@@ -43,6 +43,7 @@ class SqliteStore final : public MetaStore {
   std::vector<FileRef> under_replicated(const std::vector<std::string>& online, std::int64_t after_id,
                                         std::int64_t up_to_id, std::size_t limit) override;
   std::int64_t last_entry_id() override;
+  std::unique_ptr<MetaStore> open_another() override;
   std::vector<FileRef> files_on_node_batch(std::string_view node, std::int64_t after_id, std::size_t limit) override;
   std::vector<FileRef> files_batch(std::int64_t after_id, std::size_t limit) override;
   std::vector<NodeUsage> node_usage() override;
@@ -90,6 +91,7 @@ class SqliteStore final : public MetaStore {
   // Called wherever a directory may disappear or move.
   void forget_dir_ids() { dir_ids_.clear(); }
 
+  std::filesystem::path file_;
   Database db_;
   // Directory path ("a/b") -> entry id, for directories seen outside any
   // transaction (so never one that a rollback undoes). A lookup of

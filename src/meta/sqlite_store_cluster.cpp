@@ -69,6 +69,8 @@ std::int64_t SqliteStore::last_entry_id() {
   return q.step() ? q.int64(0) : 0;
 }
 
+std::unique_ptr<MetaStore> SqliteStore::open_another() { return std::make_unique<SqliteStore>(file_); }
+
 std::vector<FileRef> SqliteStore::files_on_node_batch(std::string_view node, std::int64_t after_id,
                                                       std::size_t limit) {
   if (limit == 0) return {};

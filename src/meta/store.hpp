@@ -150,6 +150,10 @@ class MetaStore {
   }
   // The highest entry id in use (1, the root's, in an empty namespace).
   virtual std::int64_t last_entry_id() = 0;
+  // A second connection to the same namespace, to be used from one other
+  // thread: long background searches (replication sweeps over millions of
+  // files) run there, so the event loop never waits behind them.
+  virtual std::unique_ptr<MetaStore> open_another() = 0;
   // Files with a copy on `node`, in id order after `after_id` (drain, rebalance).
   virtual std::vector<FileRef> files_on_node_batch(std::string_view node, std::int64_t after_id,
                                                    std::size_t limit) = 0;

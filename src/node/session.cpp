@@ -6,7 +6,7 @@
 #include <functional>
 
 #include "net/use_tuple.hpp"
-#include "node/disk_work.hpp"
+#include "net/run_on.hpp"
 #include "node/file_ops.hpp"
 #include "node/inventory.hpp"
 #include "node/op_result.hpp"
@@ -313,7 +313,7 @@ void Session::abort_transfer(std::uint64_t request_id, const link::AbortTransfer
 void Session::file_op(std::uint64_t request_id, const link::FileOp& request) {
   auto run = [self = shared_from_this(), request_id, op = request]() -> asio::awaitable<void> {
     auto apply = [storage = self->context_->storage, op] { return apply_file_op(storage, op); };
-    auto result = co_await run_on_disk(self->context_->disk.get_executor(), std::move(apply));
+    auto result = co_await net::run_on(self->context_->disk.get_executor(), std::move(apply));
     const auto target = op.kind() == link::RENAME ? op.path() + " to " + op.path2() : op.path();
     if (result.ok()) {
       spdlog::debug("{} {}: done", file_op_name(op.kind()), target);
@@ -342,7 +342,7 @@ void Session::report_inventory(std::uint64_t request_id, const link::InventoryRe
         auto entries = walker->next(per_chunk);
         return std::make_pair(std::move(entries), walker->done());
       };
-      auto chunk = co_await run_on_disk(self->context_->disk.get_executor(), std::move(step));
+      auto chunk = co_await net::run_on(self->context_->disk.get_executor(), std::move(step));
       last = chunk.second;
       link::Envelope env;
       auto* inventory = env.mutable_inventory();

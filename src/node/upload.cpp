@@ -12,7 +12,7 @@
 #include "ftp/ascii.hpp"
 #include "net/errno_code.hpp"
 #include "net/use_tuple.hpp"
-#include "node/disk_work.hpp"
+#include "net/run_on.hpp"
 #include "node/crc32.hpp"
 #include "node/file_facts.hpp"
 
@@ -58,7 +58,7 @@ asio::awaitable<void> report_whole_file(const std::filesystem::path& file, const
     auto ec = read_file_facts(file, true, facts);
     return std::pair{ec, facts};
   };
-  auto [error, facts] = co_await run_on_disk(setting.disk, std::move(read));
+  auto [error, facts] = co_await net::run_on(setting.disk, std::move(read));
   if (error) co_return;
   done.set_file_size(facts.size);
   done.set_mtime(facts.mtime);
@@ -146,7 +146,7 @@ asio::awaitable<void> receive_file(Ticket& ticket, PreparedTransfer& p, const Tr
   // loop keeps receiving the other uploads meanwhile.
   if (complete) {
     auto flush = [fd] { return ::fdatasync(fd) == 0 ? std::error_code{} : errno_code(); };
-    if (const auto ec = co_await run_on_disk(setting.disk, std::move(flush))) {
+    if (const auto ec = co_await net::run_on(setting.disk, std::move(flush))) {
       error = "cannot flush " + req.path() + ": " + ec.message();
       complete = false;
     }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <thread>
 
 #include "store_fixture.hpp"
 
@@ -296,6 +297,31 @@ TEST_F(StoreTest, NodeUsageSumsCopiesPerNode) {
   usage = store_->node_usage();
   ASSERT_EQ(usage.size(), 1u);
   EXPECT_EQ(usage[0].node, "n2");
+}
+
+}  // namespace
+}  // namespace fleet::meta
+
+// --- open_another ---
+
+namespace fleet::meta {
+namespace {
+
+TEST_F(UnderReplicatedTest, AnotherConnectionSearchesTheSameNamespaceFromAnotherThread) {
+  auto other = store_->open_another();
+  ASSERT_TRUE(other);
+  Names found;
+  std::int64_t last = 0;
+  std::thread searcher([&] {
+    last = other->last_entry_id();
+    found = paths_of(other->under_replicated({"n1", "n2"}, 0, 100));
+  });
+  searcher.join();
+  EXPECT_EQ(found, (Names{"/d/b", "/e"}));
+  EXPECT_EQ(last, store_->last_entry_id());
+  // Later changes through the first connection are seen by the second.
+  ASSERT_EQ(store_->add_copy("/d/b", "n2"), Status::Ok);
+  EXPECT_EQ(paths_of(other->under_replicated({"n1", "n2"}, 0, 100)), (Names{"/e"}));
 }
 
 }  // namespace
