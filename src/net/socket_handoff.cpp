@@ -9,7 +9,9 @@
 #include <asio/experimental/awaitable_operators.hpp>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <random>
+#include <vector>
 
 #include "net/errno_code.hpp"
 #include "net/unique_fd.hpp"
@@ -126,11 +128,10 @@ std::optional<int> tcp_family(int fd) {
   return local.ss_family;
 }
 
-bool same_user(const unix_stream::socket& s) {
+bool same_user(unix_stream::socket& s) {
   ucred cred{};
   socklen_t len = sizeof(cred);
-  if (::getsockopt(const_cast<unix_stream::socket&>(s).native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
-    return false;
+  if (::getsockopt(s.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return false;
   return cred.uid == ::geteuid();
 }
 
@@ -224,7 +225,14 @@ asio::awaitable<void> HandoffListener::serve(Receiver receiver) {
   while (acceptor_.is_open()) {
     auto [ec, s] = co_await acceptor_.async_accept(use_tuple);
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) break;
-    if (ec) continue;
+    if (ec) {
+      // Out of descriptors, say: pause rather than spin on the failing accept.
+      spdlog::warn("socket handoff: accept failed: {}", ec.message());
+      asio::steady_timer pause(acceptor_.get_executor());
+      pause.expires_after(std::chrono::milliseconds(100));
+      co_await pause.async_wait(use_tuple);
+      continue;
+    }
     asio::co_spawn(acceptor_.get_executor(), receive_one(std::move(s), receiver), asio::detached);
   }
 }
