@@ -31,6 +31,9 @@ constexpr std::int64_t kThreadScanWindow = 100000;
 // sweep took (at least kScanInterval), so that with millions of files its
 // background search keeps to a fifth of the master's time.
 constexpr int kRestFactor = 4;
+// Sweeps run when something may have left files short of copies (see
+// scan_loop); without any such event, this often anyway, as a safety net.
+constexpr auto kIdleSweepInterval = std::chrono::hours(1);
 constexpr int kAttempts = 3;
 constexpr auto kCopyTimeout = std::chrono::hours(6);
 }  // namespace
@@ -67,8 +70,9 @@ void Replicator::request(const std::string& path) {
 }
 
 void Replicator::scan_soon() {
-  // A sweep in progress does not wait on the timer; it looks at this flag
+  // A sweep in progress does not wait on the timer; it looks at rescan_
   // when it ends.
+  sweep_wanted_ = true;
   rescan_ = true;
   scan_timer_.cancel();
 }
@@ -86,19 +90,48 @@ std::vector<std::string> Replicator::counted_nodes() const {
   return out;
 }
 
+// When the next sweep is due. A sweep is needed only when files may have
+// fallen short of copies without an upload saying so: at start, when a node
+// came into service (its inventory may have dropped copies, and copies that
+// found no target before may find one now), when a lost node's grace period
+// runs out (its copies stop counting), when the last sweep stopped with a
+// full queue, and when copies failed. Otherwise searching millions of files
+// to find none would take a fifth of the master's time for ever.
+std::chrono::steady_clock::time_point Replicator::next_sweep(std::chrono::steady_clock::time_point earliest) const {
+  const auto now = std::chrono::steady_clock::now();
+  if (sweep_wanted_ || stats_.copies_failed != failures_at_last_sweep_) return std::max(earliest, now);
+  auto due = last_sweep_end_ + kIdleSweepInterval;
+  // A lost node stops counting at the end of its grace period: sweep then.
+  for (const auto& [name, when] : nodes_.lost()) {
+    const auto expiry = when + config_.rereplicate_after;
+    if (expiry > last_sweep_start_) due = std::min(due, expiry + std::chrono::seconds(1));
+  }
+  return std::max(earliest, due);
+}
+
 asio::awaitable<void> Replicator::scan_loop() {
-  std::chrono::steady_clock::duration rest = kScanInterval;
+  auto earliest = std::chrono::steady_clock::now() + kScanInterval;
   while (!stopping_) {
-    scan_timer_.expires_after(rest);
+    scan_timer_.expires_at(next_sweep(earliest));
     co_await scan_timer_.async_wait(net::use_tuple);
     if (stopping_) break;
-    if (nodes_.online_count() == 0) continue;
+    // Woken early (scan_soon): look again at what is due.
+    if (std::chrono::steady_clock::now() < next_sweep(earliest)) continue;
+    if (nodes_.online_count() == 0) {
+      earliest = std::chrono::steady_clock::now() + kScanInterval;
+      continue;
+    }
+    sweep_wanted_ = false;
     rescan_ = false;
-    const auto started = std::chrono::steady_clock::now();
-    co_await sweep();
-    rest = std::max<std::chrono::steady_clock::duration>(kScanInterval,
-                                                         kRestFactor * (std::chrono::steady_clock::now() - started));
-    if (rescan_) rest = std::chrono::steady_clock::duration::zero();
+    failures_at_last_sweep_ = stats_.copies_failed;
+    last_sweep_start_ = std::chrono::steady_clock::now();
+    const bool complete = co_await sweep();
+    last_sweep_end_ = std::chrono::steady_clock::now();
+    if (!complete) sweep_wanted_ = true;
+    earliest = last_sweep_end_ + std::max<std::chrono::steady_clock::duration>(
+                                     kScanInterval, kRestFactor * (last_sweep_end_ - last_sweep_start_));
+    // scan_soon() during the sweep: the node set changed under it.
+    if (rescan_) earliest = last_sweep_end_;
   }
 }
 
@@ -114,7 +147,7 @@ meta::MetaStore* Replicator::sweep_store() {
   return sweep_store_.get();
 }
 
-asio::awaitable<void> Replicator::sweep() {
+asio::awaitable<bool> Replicator::sweep() {
   const auto counted = counted_nodes();
   auto* own = sweep_store();
   auto& store = own ? *own : store_;
@@ -140,6 +173,7 @@ asio::awaitable<void> Replicator::sweep() {
     pause.expires_after(kScanPause);
     co_await pause.async_wait(net::use_tuple);
   }
+  co_return after >= last;
 }
 
 asio::awaitable<void> Replicator::worker() {

@@ -1,7 +1,9 @@
 // Replicator: keeps every file at its wanted number of copies
-// ([replication] rules). New uploads are queued at once; a periodic scan finds
-// files below their count (a node lost for longer than the grace period no
-// longer counts) and re-copies them node to node from a surviving copy. A copy
+// ([replication] rules). New uploads are queued at once; a scan finds files
+// below their count (a node lost for longer than the grace period no longer
+// counts) and re-copies them node to node from a surviving copy. Scans run
+// when copies may have gone missing (start, a node coming into service, a
+// grace period ending, failed copies), and hourly otherwise. A copy
 // whose CRC-32 differs from the VFS is deleted and made again. The scan
 // searches on a thread and database connection of its own, so that going
 // through millions of files never holds up the event loop.
@@ -51,8 +53,10 @@ class Replicator {
 
  private:
   asio::awaitable<void> scan_loop();
-  // One search of every file for missing copies, in short steps.
-  asio::awaitable<void> sweep();
+  // One search of every file for missing copies, in steps; false when it
+  // stopped early (the queue is full, or stopping).
+  asio::awaitable<bool> sweep();
+  std::chrono::steady_clock::time_point next_sweep(std::chrono::steady_clock::time_point earliest) const;
   meta::MetaStore* sweep_store();
   asio::awaitable<void> worker();
   asio::awaitable<void> replicate(const std::string& path);
@@ -69,6 +73,10 @@ class Replicator {
   ReplicationStats stats_;
   bool stopping_ = false;
   bool rescan_ = false;  // scan_soon() was called while a sweep ran
+  bool sweep_wanted_ = true;  // something may have left files short of copies
+  std::uint64_t failures_at_last_sweep_ = 0;
+  std::chrono::steady_clock::time_point last_sweep_start_{};
+  std::chrono::steady_clock::time_point last_sweep_end_ = std::chrono::steady_clock::now();
   // The sweep's own connection (opened at the first sweep; null when it could
   // not be opened, and the sweep then uses store_ in short steps) and thread.
   std::unique_ptr<meta::MetaStore> sweep_store_;
