@@ -826,30 +826,6 @@ def pret_stor(ftp: ftplib.FTP, path: str, data: bytes) -> str:
     return stor_bytes(ftp, path, data)
 
 
-def one_file_per_node(cluster: "Cluster", stem: str, size: int,
-                      attempts: int = 16) -> dict[str, tuple[str, bytes]]:
-    """{node: (vfs path, bytes)}: a file `<stem>-<i>.bin` held by each node alone.
-
-    Uploads go where placement puts them (PRET STOR, as lftp does); placement
-    spreads uploads, so a few suffice to have a file on each node only."""
-    ftp = cluster.ftp()
-    only: dict[str, tuple[str, bytes]] = {}
-    seen = []
-    for i in range(attempts):
-        path = f"{stem}-{i}.bin"
-        data = os.urandom(size)
-        pret_stor(ftp, path, data)
-        holders = cluster.nodes_holding(path)
-        seen.append((path, holders))
-        if len(holders) == 1 and holders[0] not in only:
-            only[holders[0]] = (path, data)
-        if len(only) == cluster.nodes:
-            break
-    ftp.quit()
-    assert len(only) == cluster.nodes, f"after {len(seen)} uploads, placement gave {seen}"
-    return only
-
-
 def pret_retr(ftp: ftplib.FTP, path: str) -> bytes:
     """Downloads from the node the master picks among the file's holders."""
     expect(ftp, f"PRET RETR {path}", 200)

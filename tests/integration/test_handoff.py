@@ -23,7 +23,11 @@ HANDOFF_NAME = re.compile(r"node (?P<node>\S+) takes data connections handed ove
 
 @pytest.fixture(scope="module")
 def placed(cluster):
-    return fleet.one_file_per_node(cluster, "/handoff", FILE_SIZE)
+    """{node: (vfs path, bytes)} with one file held by that node alone."""
+    ftp = cluster.ftp()
+    placed = fleet.place_one_per_node(cluster, ftp, "/", FILE_SIZE)
+    ftp.quit()
+    return placed
 
 
 def log_text(cluster) -> str:

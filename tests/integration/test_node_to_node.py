@@ -18,7 +18,10 @@ MAX_UPLOADS = 16
 @pytest.fixture(scope="module")
 def placed(cluster):
     """{node: (vfs path, bytes)} with one file held by that node alone."""
-    return fleet.one_file_per_node(cluster, "/spread", FILE_SIZE)
+    ftp = cluster.ftp()
+    placed = fleet.place_one_per_node(cluster, ftp, "/", FILE_SIZE)
+    ftp.quit()
+    return placed
 
 
 def test_each_node_holds_some_file_alone(cluster, placed):
