@@ -1,7 +1,7 @@
 #include "net/socket_handoff.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/socket.h>
+#include <unistd.h>
 
 #include "run_coro.hpp"
 
@@ -113,31 +113,14 @@ TEST(SocketHandoff, ADescriptorThatIsNotATcpConnectionIsRefused) {
   Receiving receiving(io);
   int pipe_fds[2];
   ASSERT_EQ(::pipe(pipe_fds), 0);
+  // A pipe dressed up as a TCP socket: the sender cannot tell, the receiver must.
+  tcp::socket not_tcp(io);
+  not_tcp.assign(tcp::v4(), pipe_fds[0]);
   run_coro(io, [&]() -> asio::awaitable<void> {
-    asio::local::stream_protocol::socket s(io);
-    std::string path(1, '\0');
-    path += receiving.listener->name();
-    co_await s.async_connect(asio::local::stream_protocol::endpoint(path), asio::use_awaitable);
-    char tag[8] = {1};
-    iovec iov{tag, sizeof(tag)};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof(control);
-    cmsghdr* cm = CMSG_FIRSTHDR(&msg);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(cm), &pipe_fds[0], sizeof(int));
-    EXPECT_EQ(::sendmsg(s.native_handle(), &msg, MSG_NOSIGNAL), 8);
-    char verdict = 0;
-    co_await asio::async_read(s, asio::buffer(&verdict, 1), asio::use_awaitable);
-    EXPECT_EQ(verdict, '0');
+    auto ec = co_await hand_off_socket(io.get_executor(), receiving.listener->name(), 1, not_tcp, 5s);
+    EXPECT_EQ(ec, std::errc::connection_refused) << ec.message();
     EXPECT_FALSE(receiving.taken.has_value());
   });
-  ::close(pipe_fds[0]);
   ::close(pipe_fds[1]);
 }
 
