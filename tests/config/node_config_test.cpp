@@ -1,14 +1,11 @@
 // node.toml: the required keys, and the [data] handoff switch.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
-#include <random>
 #include <stdexcept>
 #include <string>
 
 #include "config/node_config.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fleet::config {
 namespace {
@@ -17,21 +14,9 @@ constexpr const char* kNode = "[node]\nname = \"n1\"\nroot = \"/srv/n1\"\nlink_k
 
 class NodeConfigTest : public ::testing::Test {
  protected:
-  NodeConfigTest() {
-    std::random_device rd;
-    file_ = std::filesystem::temp_directory_path() /
-            ("fleetftp-node-config-" + std::to_string(::getpid()) + "-" + std::to_string(rd()) + ".toml");
-  }
-  ~NodeConfigTest() override {
-    std::error_code ec;
-    std::filesystem::remove(file_, ec);
-  }
+  NodeConfig parse(const std::string& text) { return load_node_config(dir_.write("node.toml", text)); }
 
-  NodeConfig parse(const std::string& text) {
-    std::ofstream(file_) << text;
-    return load_node_config(file_);
-  }
-
+  // The error message of loading `text`, or "" if it loaded.
   std::string error(const std::string& text) {
     try {
       parse(text);
@@ -41,7 +26,7 @@ class NodeConfigTest : public ::testing::Test {
     return "";
   }
 
-  std::filesystem::path file_;
+  fleet::testing::TempDir dir_;
 };
 
 TEST_F(NodeConfigTest, HandoffIsOnByDefault) {

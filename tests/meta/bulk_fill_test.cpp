@@ -10,12 +10,12 @@
 #include "meta/bulk_fill.hpp"
 #include "meta/sqlite_db.hpp"
 #include "meta/store.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fleet::meta {
 namespace {
 
-using testing::TempDir;
+using fleet::testing::TempDir;
 
 BulkFillOptions small_fill() {
   BulkFillOptions o;

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "meta/sqlite_db.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fleet::meta {
 namespace {
@@ -18,7 +18,7 @@ TEST(JsonArray, Encodes) {
 }
 
 TEST(JsonArray, SqliteReadsBackTheSameStrings) {
-  testing::TempDir dir;
+  fleet::testing::TempDir dir;
   Database db(dir.file("json.sqlite"));
   const std::vector<std::string> items = {"plain", "q\"uote", "back\\slash", "ctl\x01\t\n", "ü日本", ""};
   Query q = db.query("SELECT value FROM json_each(?1) ORDER BY key");

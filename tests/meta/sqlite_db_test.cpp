@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "has_substr.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fleet::meta {
 namespace {
@@ -24,7 +24,7 @@ class DatabaseTest : public ::testing::Test {
     return q.int64(0);
   }
 
-  testing::TempDir dir_;
+  fleet::testing::TempDir dir_;
   Database db_{dir_.file("db.sqlite")};
 };
 
@@ -137,7 +137,7 @@ TEST_F(DatabaseTest, DiskFullIsReported) {
 }
 
 TEST(Database, OpenFailureIsReadable) {
-  testing::TempDir dir;
+  fleet::testing::TempDir dir;
   try {
     Database db(dir.file("missing-dir") / "db.sqlite");
     FAIL() << "expected an exception";

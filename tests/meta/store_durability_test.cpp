@@ -93,7 +93,7 @@ TEST_F(StoreTest, UncommittedChangesVanishWhenAProcessDies) {
 }
 
 TEST(SqliteStoreOpen, RefusesAFileThatIsNotADatabase) {
-  testing::TempDir dir;
+  fleet::testing::TempDir dir;
   {
     std::ofstream out(dir.file("junk"), std::ios::binary);
     for (int i = 0; i < 200; ++i) out << "this is not a database file at all. ";
@@ -107,7 +107,7 @@ TEST(SqliteStoreOpen, RefusesAFileThatIsNotADatabase) {
 }
 
 TEST(SqliteStoreOpen, RefusesANewerSchema) {
-  testing::TempDir dir;
+  fleet::testing::TempDir dir;
   {
     Database db(dir.file("meta.sqlite"));
     db.exec("PRAGMA user_version = 999");
@@ -122,7 +122,7 @@ TEST(SqliteStoreOpen, RefusesANewerSchema) {
 }
 
 TEST(SqliteStoreOpen, UnopenablePathIsReported) {
-  testing::TempDir dir;
+  fleet::testing::TempDir dir;
   EXPECT_THROW(open_sqlite_store(dir.file("no-such-dir") / "meta.sqlite"), std::runtime_error);
 }
 

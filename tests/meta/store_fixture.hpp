@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "meta/store.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fleet::meta::testing {
 
@@ -37,7 +37,7 @@ class StoreTest : public ::testing::Test {
     return e ? e->nodes : std::vector<std::string>{"<missing>"};
   }
 
-  TempDir dir_;
+  fleet::testing::TempDir dir_;
   std::filesystem::path file_;
   std::unique_ptr<MetaStore> store_;
 };

@@ -7,7 +7,7 @@
 #include "meta/sqlite_db.hpp"
 #include "meta/sqlite_schema.hpp"
 #include "meta/store.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fleet::meta {
 namespace {
@@ -47,7 +47,7 @@ INSERT INTO transfers (time, user, client_ip, path, direction, bytes, crc32, com
 }
 
 TEST(SchemaMigration, VersionOneFileIsUpgradedWithItsDataIntact) {
-  testing::TempDir dir;
+  fleet::testing::TempDir dir;
   const auto file = dir.file("meta.sqlite");
   write_version_1_file(file);
   ASSERT_EQ(user_version(file), 1);
@@ -102,7 +102,7 @@ TEST(SchemaMigration, VersionOneFileIsUpgradedWithItsDataIntact) {
 }
 
 TEST(SchemaMigration, PartialMigrationStopsAtTheAskedVersion) {
-  testing::TempDir dir;
+  fleet::testing::TempDir dir;
   const auto file = dir.file("meta.sqlite");
   {
     Database db(file);

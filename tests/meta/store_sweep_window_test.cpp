@@ -39,7 +39,7 @@ TEST_F(SweepWindowTest, LastEntryIdIsTheNewest) {
 }
 
 TEST_F(SweepWindowTest, EmptyNamespaceEndsAtTheRoot) {
-  TempDir dir;
+  fleet::testing::TempDir dir;
   auto fresh = open_sqlite_store(dir.file("fresh.sqlite"));
   EXPECT_EQ(fresh->last_entry_id(), 1);
   EXPECT_TRUE(fresh->under_replicated({"n1"}, 0, fresh->last_entry_id(), 10).empty());

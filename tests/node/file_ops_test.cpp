@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fleet::node {
 namespace {

@@ -10,7 +10,7 @@
 #include <random>
 
 #include "fake_master.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fleet::node {
 namespace {

@@ -1,5 +1,6 @@
-// Test helper: a fresh directory under /tmp, removed with everything in it
-// when the test ends.
+// Test helper shared by the unit tests of every part: a fresh directory under
+// the system temp dir (unique per process: pid and a counter), removed with
+// everything in it when the test ends.
 #pragma once
 
 #include <unistd.h>
@@ -16,7 +17,7 @@ class TempDir {
   TempDir() {
     static std::atomic<int> counter{0};
     path_ = std::filesystem::temp_directory_path() /
-            ("fleet_node_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+            ("fleetftp-test-" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
@@ -28,6 +29,8 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   const std::filesystem::path& path() const { return path_; }
+  // The path of `name` inside the directory (nothing is created).
+  std::filesystem::path file(const std::string& name) const { return path_ / name; }
 
   // Writes `content` to `relative` (creating directories) and returns the full path.
   std::filesystem::path write(const std::string& relative, const std::string& content) const {
