@@ -160,8 +160,8 @@ void Session::expect_handoff(std::uint64_t request_id, const link::OpenPassive& 
   env.mutable_passive_opened()->set_ticket(ticket_id);
   link_->reply(request_id, std::move(env));
   spdlog::debug("ticket {}: waiting for a connection handed over by a node of this host", ticket_id);
-  // Its deadline is kept by drop_stale_handoffs(), not by a waiting
-  // coroutine: the ticket's wake-up timer belongs to the transfer.
+  // Its deadline is kept by drop_stale_handoffs() in the heartbeat loop,
+  // which costs no coroutine per ticket.
 }
 
 void Session::drop_stale_handoffs() {

@@ -1,5 +1,7 @@
 #include "node/ticket.hpp"
 
+#include <asio/experimental/awaitable_operators.hpp>
+
 #include "net/use_tuple.hpp"
 
 namespace fleet::node {
@@ -18,8 +20,16 @@ asio::awaitable<bool> Ticket::wait_for_data() {
 }
 
 asio::awaitable<void> Ticket::wait_for_change(Clock::time_point until) {
-  wake_.expires_at(until);
-  co_await wake_.async_wait(net::use_tuple);
+  // Each waiter keeps its own deadline: setting wake_'s expiry would cancel
+  // the other waiters' waits, and two waiters would wake each other in a loop.
+  if (until == Clock::time_point::max()) {
+    co_await wake_.async_wait(net::use_tuple);
+    co_return;
+  }
+  using namespace asio::experimental::awaitable_operators;
+  asio::steady_timer deadline(wake_.get_executor());
+  deadline.expires_at(until);
+  co_await (wake_.async_wait(net::use_tuple) || deadline.async_wait(net::use_tuple));
 }
 
 void Ticket::abort() {

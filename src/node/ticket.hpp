@@ -19,7 +19,11 @@ class Ticket {
  public:
   using Clock = std::chrono::steady_clock;
 
-  Ticket(asio::any_io_executor ex, std::uint64_t id) : id_(id), wake_(ex) {}
+  // wake_ never expires: it is a condition that notify() signals by
+  // cancelling every wait on it.
+  Ticket(asio::any_io_executor ex, std::uint64_t id) : id_(id), wake_(ex) {
+    wake_.expires_at(asio::steady_timer::time_point::max());
+  }
 
   std::uint64_t id() const { return id_; }
   asio::any_io_executor executor() { return wake_.get_executor(); }
@@ -49,16 +53,15 @@ class Ticket {
   // data connection is there to use.
   asio::awaitable<bool> wait_for_data();
 
-  // Waits until `until`, or until something about the ticket changes. One
-  // waiter at a time: a second waiter's expires_at() would cancel the first
-  // one's wait, and the two would wake each other in a busy loop.
+  // Waits until `until`, or until something about the ticket changes. Any
+  // number of coroutines may wait at once.
   asio::awaitable<void> wait_for_change(Clock::time_point until);
 
   // Closes the listener and every socket; everything waiting on the ticket
   // wakes up and sees `aborted`.
   void abort();
 
-  // Wakes whatever waits in wait_for_change().
+  // Wakes everything that waits in wait_for_change().
   void notify() { wake_.cancel(); }
 
  private:
