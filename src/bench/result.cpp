@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "bench/statistics.hpp"
@@ -9,13 +10,6 @@
 namespace fleet::bench {
 
 namespace {
-
-std::string number(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
 
 std::string short_number(double v) {
   char buf[64];
@@ -25,32 +19,13 @@ std::string short_number(double v) {
   return buf;
 }
 
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (const unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
+// Non-finite values (a run without CPU figures) are written as null.
+nlohmann::ordered_json number(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nullptr; }
 
-std::string object_of(const std::map<std::string, double>& values) {
-  std::string out = "{";
-  for (const auto& [k, v] : values) out += (out.size() > 1 ? ", " : "") + quoted(k) + ": " + number(v);
-  return out + "}";
+nlohmann::ordered_json object_of(const std::map<std::string, double>& values) {
+  auto out = nlohmann::ordered_json::object();
+  for (const auto& [k, v] : values) out[k] = number(v);
+  return out;
 }
 
 }  // namespace
@@ -92,33 +67,36 @@ std::string summary_line(const ScenarioResult& r) {
 }
 
 std::string to_json(const std::vector<ScenarioResult>& results) {
-  std::ostringstream s;
-  s << "[\n";
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    s << "  {\"server\": " << quoted(r.server) << ", \"scenario\": " << quoted(r.scenario)
-      << ", \"unit\": " << quoted(r.unit) << ", \"higher_is_better\": " << (r.higher_is_better ? "true" : "false")
-      << ",\n   \"median\": " << (r.runs.empty() ? "null" : number(r.median_value()))
-      << ", \"median_seconds\": " << (r.runs.empty() ? "null" : number(r.median_seconds()))
-      << ", \"median_extra\": " << object_of(r.median_extras()) << ",\n   \"parameters\": {";
-    bool first = true;
-    for (const auto& [k, v] : r.parameters) {
-      s << (first ? "" : ", ") << quoted(k) << ": " << quoted(v);
-      first = false;
+  auto all = nlohmann::ordered_json::array();
+  for (const auto& r : results) {
+    nlohmann::ordered_json j;
+    j["server"] = r.server;
+    j["scenario"] = r.scenario;
+    j["unit"] = r.unit;
+    j["higher_is_better"] = r.higher_is_better;
+    j["median"] = r.runs.empty() ? nullptr : number(r.median_value());
+    j["median_seconds"] = r.runs.empty() ? nullptr : number(r.median_seconds());
+    j["median_extra"] = object_of(r.median_extras());
+    j["parameters"] = nlohmann::ordered_json(r.parameters);
+    j["error"] = r.error.empty() ? nullptr : nlohmann::ordered_json(r.error);
+    auto runs = nlohmann::ordered_json::array();
+    for (const auto& run : r.runs) {
+      nlohmann::ordered_json one;
+      one["value"] = number(run.value);
+      one["seconds"] = number(run.seconds);
+      one["client_cpu_s"] = number(run.client_cpu);
+      one["server_cpu_s"] = run.server_cpu < 0 ? nullptr : number(run.server_cpu);
+      one["bytes"] = run.bytes;
+      one["operations"] = run.operations;
+      one["extra"] = object_of(run.extra);
+      runs.push_back(std::move(one));
     }
-    s << "},\n   \"error\": " << (r.error.empty() ? "null" : quoted(r.error)) << ",\n   \"runs\": [";
-    for (std::size_t j = 0; j < r.runs.size(); ++j) {
-      const auto& run = r.runs[j];
-      s << (j ? ",\n            " : "") << "{\"value\": " << number(run.value) << ", \"seconds\": " << number(run.seconds)
-        << ", \"client_cpu_s\": " << number(run.client_cpu)
-        << ", \"server_cpu_s\": " << (run.server_cpu < 0 ? "null" : number(run.server_cpu))
-        << ", \"bytes\": " << run.bytes << ", \"operations\": " << run.operations
-        << ", \"extra\": " << object_of(run.extra) << "}";
-    }
-    s << "]}" << (i + 1 < results.size() ? "," : "") << "\n";
+    j["runs"] = std::move(runs);
+    all.push_back(std::move(j));
   }
-  s << "]\n";
-  return s.str();
+  // Server names and error texts come from replies: bytes that are not UTF-8
+  // are replaced rather than making the whole report fail.
+  return all.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace fleet::bench

@@ -7,12 +7,14 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "cli/node_file_links.hpp"
@@ -73,11 +75,16 @@ int run_meta_fill(MetaFillOptions& o) {
   links.reset();
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   // One line of JSON on stdout for scripts; the progress went to stderr.
-  std::printf("{\"entries\": %llu, \"dirs\": %llu, \"files\": %llu, \"copies\": %llu, \"big_dir\": \"%s\", "
-              "\"root\": \"%s\", \"node_files\": %s, \"seconds\": %.1f}\n",
-              static_cast<unsigned long long>(o.fill.entries), static_cast<unsigned long long>(r.dirs),
-              static_cast<unsigned long long>(r.files), static_cast<unsigned long long>(r.copies),
-              r.big_dir.c_str(), o.fill.root.c_str(), o.node_files ? "true" : "false", s);
+  nlohmann::ordered_json summary;
+  summary["entries"] = o.fill.entries;
+  summary["dirs"] = r.dirs;
+  summary["files"] = r.files;
+  summary["copies"] = r.copies;
+  summary["big_dir"] = r.big_dir;
+  summary["root"] = o.fill.root;
+  summary["node_files"] = o.node_files;
+  summary["seconds"] = std::round(s * 10) / 10;
+  std::cout << summary.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << std::endl;
   return 0;
 }
 
