@@ -6,8 +6,8 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <memory>
 #include <string_view>
-#include <vector>
 
 #include "ftp/ascii.hpp"
 #include "net/errno_code.hpp"
@@ -20,8 +20,11 @@ namespace fleet::node {
 
 namespace {
 
-// One read takes what the socket has, up to this much: large enough that a
-// fast upload costs few system calls per MiB.
+// One read takes what the socket has, up to kBuffer: large enough that a fast
+// upload costs few system calls per MiB. An upload starts with kFirstBuffer
+// and grows once a read fills it, so a small file does not pay for a 1 MiB
+// allocation (page faults and all) it never uses.
+constexpr std::size_t kFirstBuffer = 64u << 10;
 constexpr std::size_t kBuffer = 1u << 20;
 // Written data is handed to the disk in steps of this size while the upload
 // runs, so the fdatasync() before the 226 only waits for the last step
@@ -90,7 +93,8 @@ asio::awaitable<void> receive_file(Ticket& ticket, PreparedTransfer& p, const Tr
       error = "cannot resume " + req.path() + ": " + errno_code().message();
   }
 
-  std::vector<char> buffer(kBuffer);
+  std::size_t capacity = kFirstBuffer;
+  auto buffer = std::make_unique_for_overwrite<char[]>(capacity);
   off_t written = 0;          // bytes of this upload written so far
   off_t written_back = 0;     // of which writeback has been started
   const off_t start = ::lseek(fd, 0, req.append() ? SEEK_END : SEEK_CUR);
@@ -114,16 +118,20 @@ asio::awaitable<void> receive_file(Ticket& ticket, PreparedTransfer& p, const Tr
 
   bool complete = false;
   while (error.empty()) {
-    auto [ec, n] = co_await ticket.data->async_read_some(asio::buffer(buffer), net::use_tuple);
+    auto [ec, n] = co_await ticket.data->async_read_some(asio::buffer(buffer.get(), capacity), net::use_tuple);
     if (n > 0) {
       ticket.bytes += n;
-      std::string_view chunk(buffer.data(), n);
+      std::string_view chunk(buffer.get(), n);
       if (req.ascii()) {
         decoded.clear();
         decoder.decode(chunk, decoded);
         chunk = decoded;
       }
       store(chunk);
+      if (n == capacity && capacity < kBuffer) {
+        capacity = kBuffer;
+        buffer = std::make_unique_for_overwrite<char[]>(capacity);
+      }
     }
     if (ec == asio::error::eof) {
       complete = error.empty();
