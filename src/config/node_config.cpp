@@ -31,6 +31,7 @@ NodeConfig load_node_config(const std::filesystem::path& file) {
   r.read("data", "public_address", c.public_address);
   r.read_ports("data", "passive_ports", c.passive_ports);
   r.section("data").read_bool("handoff", c.handoff);
+  r.read_int("data", "passive_pool", c.passive_pool, 0, 1024);
   r.read("log", "level", c.log_level);
   if (c.name.empty()) r.fail("node", "name", "is required");
   if (c.root.empty()) r.fail("node", "root", "is required");

@@ -20,6 +20,7 @@ struct NodeConfig {
   std::string public_address;              // [data] public_address: also listen here (virtual address)
   PortRange passive_ports{30000, 30999};   // [data] passive_ports
   bool handoff = true;                     // [data] handoff: take/give client connections from/to nodes on this host
+  std::uint32_t passive_pool = 16;         // [data] passive_pool: listeners kept open per master link (0 = none)
   std::chrono::milliseconds reconnect_delay{1000};  // [node] reconnect_delay_ms
   std::string log_level = "info";          // [log] level
 };

@@ -107,15 +107,17 @@ asio::awaitable<void> LinkServer::serve(asio::ip::tcp::socket socket) {
                hello.data_address());
   asio::co_spawn(ex_, bring_in_sync(name, link), asio::detached);
   // Named, not a temporary inside the co_await: GCC 12 destroys such temporaries twice.
-  std::function<void(link::Envelope)> handler = [this, name](link::Envelope env) { on_message(name, std::move(env)); };
+  std::function<void(link::Envelope)> handler = [this, name, raw = link.get()](link::Envelope env) {
+    on_message(name, raw, std::move(env));
+  };
   co_await link->run(std::move(handler));
   registry_.detach(name, link.get(), "node " + name + " went offline");
   if (!stopping_) spdlog::warn("node {} disconnected", name);
 }
 
-void LinkServer::on_message(const std::string& node, link::Envelope env) {
+void LinkServer::on_message(const std::string& node, const cluster::LinkConnection* from, link::Envelope env) {
   auto* info = registry_.find(node);
-  if (!info) return;
+  if (!info || info->link.get() != from) return;
   info->last_seen = std::chrono::steady_clock::now();
   switch (env.body_case()) {
     case link::Envelope::kHeartbeat:
@@ -130,6 +132,9 @@ void LinkServer::on_message(const std::string& node, link::Envelope env) {
       break;
     case link::Envelope::kInventory:
       apply_inventory(node, env.id(), env.inventory());
+      break;
+    case link::Envelope::kPassivePool:
+      for (const auto port : env.passive_pool().ports()) info->pooled_ports.add(port);
       break;
     default:
       spdlog::debug("node {}: unexpected message {} ignored", node, static_cast<int>(env.body_case()));

@@ -30,7 +30,9 @@ class LinkServer {
   asio::awaitable<bool> handshake(cluster::LinkConnection& link, link::Hello& hello);
   asio::awaitable<void> watchdog();
   asio::awaitable<void> bring_in_sync(std::string node, std::shared_ptr<cluster::LinkConnection> link);
-  void on_message(const std::string& node, link::Envelope env);
+  // A message from `node` on link `from`; ignored once the node has reconnected
+  // on another link (it would describe listeners and tickets that are gone).
+  void on_message(const std::string& node, const cluster::LinkConnection* from, link::Envelope env);
   void apply_inventory(const std::string& node, std::uint64_t request_id, const link::Inventory& inv);
 
   asio::any_io_executor ex_;

@@ -20,6 +20,7 @@
 
 #include "cluster/link_connection.hpp"
 #include "cluster/placement.hpp"
+#include "master/pooled_ports.hpp"
 #include "master/transfer_outcome.hpp"
 
 namespace fleet::master {
@@ -49,6 +50,8 @@ struct NodeInfo {
   std::uint64_t bytes_total = 0;
   std::chrono::steady_clock::time_point bytes_at;
   double bytes_per_second = 0;
+  // Passive listeners the node has open and waiting for this master.
+  PooledPorts pooled_ports;
 
   bool serves() const { return state == NodeState::Online; }
 

@@ -283,6 +283,7 @@ asio::awaitable<void> Session::cmd_rein(const ftp::Command&) {
   pret_.reset();
   epsv_all_ = false;
   predicted_path_.clear();
+  predict_next_ = false;
   reply(220, "Session reset; ready for a new user.");
   co_return;
 }

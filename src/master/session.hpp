@@ -244,7 +244,8 @@ class Session : public LineReceiver, public std::enable_shared_from_this<Session
   std::uint64_t rest_ = 0;
   std::optional<std::string> rnfr_;
   std::optional<ftp::Command> pret_;
-  std::string predicted_path_;   // last file named by SIZE/MDTM/MLST: a RETR of it often follows
+  std::string predicted_path_;   // last file named by SIZE/MDTM/MLST or retrieved: the next transfer is likely about it
+  bool predict_next_ = false;    // it was retrieved: rather the next file of its directory
   bool epsv_all_ = false;
   DataSetup data_;
   std::unique_ptr<Transfer> transfer_;  // a pointer: idle sessions hold none

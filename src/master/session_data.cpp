@@ -161,13 +161,25 @@ bool Session::pret_is_listing() const {
 std::optional<std::string> Session::predict_node() {
   if (env_.nodes.online_count() == 0 || pret_is_listing()) return std::nullopt;
   // The file the next transfer is (probably) about: named by PRET, or the last
-  // one the session asked the size or time of.
+  // one the session asked the size or time of, or the one after the last it
+  // retrieved (directories are fetched file by file in listing order).
   std::string file = predicted_path_;
-  if (pret_) file = resolve(pret_->arg).value_or("");
+  bool next_in_directory = predict_next_;
+  if (pret_) {
+    file = resolve(pret_->arg).value_or("");
+    next_in_directory = false;
+  }
   const bool upload = pret_ && (pret_->verb == "STOR" || pret_->verb == "STOU" || pret_->verb == "APPE");
   const bool writes_existing = pret_ && (pret_->verb == "APPE" || (pret_->verb == "STOR" && rest_ > 0));
   if (!file.empty() && (!upload || writes_existing)) {
-    auto entry = env_.store.lookup(file);
+    std::optional<meta::Entry> entry;
+    if (next_in_directory) {
+      // At the end of the directory, a client that fetches the same file
+      // again is the better guess.
+      entry = env_.store.next_file(file);
+      if (entry) file = ftp::join_path(ftp::parent_path(file), entry->name);
+    }
+    if (!entry) entry = env_.store.lookup(file);
     if (entry && !entry->is_dir)
       if (auto* n = env_.nodes.pick_holder(entry->nodes, file)) return n->name;
   }
@@ -182,10 +194,10 @@ std::shared_ptr<net::PassiveListener> Session::open_master_listener() {
 asio::awaitable<std::optional<std::uint16_t>> Session::open_node_listener(const std::string& node,
                                                                          std::uint64_t ticket,
                                                                          const std::string& allowed_ip) {
+  const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(env_.config.data_timeout);
+  if (auto pooled = node_take_pooled_listener(env_.nodes, node, ticket, allowed_ip, timeout)) co_return pooled;
   std::string error;
-  auto port = co_await node_open_passive(
-      env_.nodes, node, ticket, allowed_ip,
-      std::chrono::duration_cast<std::chrono::milliseconds>(env_.config.data_timeout), error);
+  auto port = co_await node_open_passive(env_.nodes, node, ticket, allowed_ip, timeout, error);
   if (!port) spdlog::warn("node {}: could not open a passive listener: {}", node, error);
   co_return port;
 }
@@ -616,6 +628,7 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
     co_return;
   }
   predicted_path_ = path;
+  predict_next_ = true;
   DataSetup setup = std::exchange(data_, NoData{});
   auto* source = env_.nodes.pick_holder(entry->nodes, path);
   if (!source) {

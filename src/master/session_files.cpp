@@ -244,6 +244,7 @@ std::optional<meta::Entry> Session::plain_file_or_reply(const std::string& arg) 
   // Clients ask a file's size or time just before downloading it: the next
   // PASV goes to a node that holds it.
   predicted_path_ = *path;
+  predict_next_ = false;
   return entry;
 }
 
@@ -286,7 +287,10 @@ asio::awaitable<void> Session::cmd_mlst(const ftp::Command& c) {
     reply(550, (c.arg.empty() ? shown(cwd_) : c.arg) + ": No such file or directory.");
     co_return;
   }
-  if (!entry->is_dir) predicted_path_ = *path;
+  if (!entry->is_dir) {
+    predicted_path_ = *path;
+    predict_next_ = false;
+  }
   // RFC 3659 §7.2: the entry line starts with a single space.
   const std::string name = shown(*path);
   reply(250, "Listing " + name + "\n " +

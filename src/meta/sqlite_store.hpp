@@ -26,6 +26,7 @@ class SqliteStore final : public MetaStore {
 
   std::optional<Entry> lookup(std::string_view path) override;
   std::vector<Entry> list_dir(std::string_view path) override;
+  std::optional<Entry> next_file(std::string_view path) override;
   Status make_dir(std::string_view path, std::string_view owner, std::int64_t mtime) override;
   Status remove_dir(std::string_view path) override;
   Status put_file(std::string_view path, std::uint64_t size, std::int64_t mtime, std::string_view owner,

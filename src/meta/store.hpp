@@ -112,6 +112,10 @@ class MetaStore {
   virtual std::optional<Entry> lookup(std::string_view path) = 0;
   // Children of a directory, sorted by name. Empty if `path` is not a directory.
   virtual std::vector<Entry> list_dir(std::string_view path) = 0;
+  // The file after `path` in its directory in name order (the order of
+  // list_dir), passing over at most a few directories; nullopt at the end.
+  // A client that fetches a directory file by file asks for it next.
+  virtual std::optional<Entry> next_file(std::string_view path) = 0;
   virtual Status make_dir(std::string_view path, std::string_view owner, std::int64_t mtime) = 0;
   // Removes an empty directory.
   virtual Status remove_dir(std::string_view path) = 0;

@@ -60,6 +60,7 @@ Session::Session(std::shared_ptr<NodeContext> context, std::shared_ptr<cluster::
 asio::awaitable<std::size_t> Session::serve() {
   auto self = shared_from_this();
   send_disk_status();
+  open_pool();
   // Background work holds `self` in the spawned function, so the session
   // outlives everything it started. The inventory waits for the master's
   // InventoryRequest: it replays missed changes first.
@@ -75,6 +76,7 @@ asio::awaitable<std::size_t> Session::serve() {
   auto orphans = std::move(tickets_);
   tickets_.clear();
   for (auto& [id, ticket] : orphans) ticket->abort();
+  if (pool_) pool_->close();
   co_return orphans.size();
 }
 
@@ -112,27 +114,50 @@ void Session::open_passive(std::uint64_t request_id, const link::OpenPassive& re
   }
   if (request.handoff()) return expect_handoff(request_id, request);
   const auto& cfg = context_->config;
-  // No data address configured: listen on every address.
-  const auto& own = cfg.data_address.empty() ? std::string("0.0.0.0") : cfg.data_address;
-  auto listener = net::PassiveListener::open(link_->executor(), context_->ports, {own, cfg.public_address});
+  if (const auto port = request.pooled_port()) {
+    auto listener = port <= 65535 && pool_ ? pool_->take(static_cast<std::uint16_t>(port)) : nullptr;
+    if (!listener) {
+      spdlog::warn("ticket {}: the master chose pooled passive port {}, which has no listener waiting here; the "
+                   "transfer will fail",
+                   ticket_id, port);
+      return reply(request_id, op_error("no pooled passive listener waits on port " + std::to_string(port)));
+    }
+    return listen_for(request_id, request, std::move(listener), true);
+  }
+  auto listener = net::PassiveListener::open(link_->executor(), context_->ports, listen_addresses());
   if (!listener) {
     spdlog::warn("no free passive port in {}-{} for ticket {}", cfg.passive_ports.first, cfg.passive_ports.last,
                  ticket_id);
     return reply(request_id, op_error("no free passive port on node " + cfg.name));
   }
+  listen_for(request_id, request, std::move(listener), false);
+}
+
+std::vector<std::string> Session::listen_addresses() const {
+  const auto& cfg = context_->config;
+  // No data address configured: listen on every address.
+  return {cfg.data_address.empty() ? std::string("0.0.0.0") : cfg.data_address, cfg.public_address};
+}
+
+void Session::listen_for(std::uint64_t request_id, const link::OpenPassive& request,
+                         std::unique_ptr<net::PassiveListener> listener, bool pooled) {
+  const auto ticket_id = request.ticket();
   const auto timeout =
       request.accept_timeout_ms() ? std::chrono::milliseconds(request.accept_timeout_ms()) : kNoAcceptLimit;
   auto ticket = std::make_shared<Ticket>(link_->executor(), ticket_id);
   ticket->deadline = Clock::now() + timeout;
   ticket->accepting = true;
   ticket->listener = std::move(listener);
+  ticket->pooled = pooled;
   tickets_[ticket_id] = ticket;
 
-  link::Envelope env;
-  auto* opened = env.mutable_passive_opened();
-  opened->set_ticket(ticket_id);
-  opened->set_port(ticket->listener->port());
-  link_->reply(request_id, std::move(env));
+  if (request_id != 0) {
+    link::Envelope env;
+    auto* opened = env.mutable_passive_opened();
+    opened->set_ticket(ticket_id);
+    opened->set_port(ticket->listener->port());
+    link_->reply(request_id, std::move(env));
+  }
   spdlog::debug("ticket {}: listening on port {} for {}", ticket_id, ticket->listener->port(),
                 request.allowed_ip().empty() ? std::string("anyone") : request.allowed_ip());
 
@@ -280,6 +305,16 @@ asio::awaitable<void> Session::transfer(std::shared_ptr<Ticket> ticket, Prepared
     done.set_error("transfer aborted");
   }
   (ticket->sending ? context_->bytes_sent : context_->bytes_received) += ticket->bytes;
+  if (ticket->pooled) {
+    // The replacement of its pooled listener rides on the TransferDone.
+    ticket->pooled = false;
+    auto fresh = pool_ ? pool_->refill() : std::vector<std::uint16_t>{};
+    if (!fresh.empty()) {
+      done.set_pooled_port(fresh.back());
+      fresh.pop_back();
+    }
+    announce_pool(fresh);
+  }
   forget(ticket);
 
   const auto seconds = std::chrono::duration<double>(Clock::now() - started).count();
@@ -304,7 +339,7 @@ void Session::abort_transfer(std::uint64_t request_id, const link::AbortTransfer
     auto ticket = it->second;
     ticket->abort();
     // A running transfer forgets its ticket when it has sent TransferDone.
-    if (!ticket->started) tickets_.erase(it);
+    if (!ticket->started) forget(ticket);
     spdlog::debug("ticket {}: aborted by the master", request.ticket());
   }
   reply(request_id, op_ok());
@@ -382,6 +417,8 @@ asio::awaitable<void> Session::heartbeats() {
       (ticket->sending ? sent : received) += ticket->bytes;
     }
     drop_stale_handoffs();
+    // Listeners the pool could not replace when the port range was short.
+    if (pool_ && tick % 10 == 0) announce_pool(pool_->refill());
     beat->set_active_transfers(active);
     beat->set_bytes_sent(sent);
     beat->set_bytes_received(received);
@@ -391,6 +428,7 @@ asio::awaitable<void> Session::heartbeats() {
 }
 
 void Session::reply(std::uint64_t request_id, link::OpResult result) {
+  if (request_id == 0) return;  // an event (OpenPassive with pooled_port) is never answered
   link::Envelope env;
   *env.mutable_op_result() = std::move(result);
   link_->reply(request_id, std::move(env));
@@ -411,6 +449,31 @@ void Session::send_disk_status() {
 void Session::forget(const std::shared_ptr<Ticket>& ticket) {
   auto it = tickets_.find(ticket->id());
   if (it != tickets_.end() && it->second == ticket) tickets_.erase(it);
+  // Ended without a TransferDone to carry it: the pooled listener's
+  // replacement is announced on its own.
+  if (ticket->pooled && pool_) {
+    ticket->pooled = false;
+    announce_pool(pool_->refill());
+  }
+}
+
+void Session::open_pool() {
+  const auto size = context_->config.passive_pool;
+  if (size == 0) return;
+  pool_.emplace(link_->executor(), context_->ports, listen_addresses(), size);
+  const auto ports = pool_->ports();
+  if (ports.size() < size)
+    spdlog::warn("opened only {} of {} pooled passive listeners: the passive port range {}-{} is short of free ports",
+                 ports.size(), size, context_->config.passive_ports.first, context_->config.passive_ports.last);
+  announce_pool(ports);
+}
+
+void Session::announce_pool(const std::vector<std::uint16_t>& ports) {
+  if (ports.empty()) return;
+  link::Envelope env;
+  auto* pool = env.mutable_passive_pool();
+  for (const auto port : ports) pool->add_ports(port);
+  link_->send(env);
 }
 
 }  // namespace fleet::node

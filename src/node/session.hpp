@@ -9,10 +9,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "cluster/link_connection.hpp"
 #include "link.pb.h"
+#include "node/listener_pool.hpp"
 #include "node/node_context.hpp"
 #include "node/ticket.hpp"
 #include "node/transfer.hpp"
@@ -38,6 +41,11 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void dispatch(link::Envelope env);
   void open_passive(std::uint64_t request_id, const link::OpenPassive& request);
+  // Opens the ticket of `request` on `listener` (`pooled`: taken from pool_)
+  // and starts accepting; request_id 0 sends no reply.
+  void listen_for(std::uint64_t request_id, const link::OpenPassive& request,
+                  std::unique_ptr<net::PassiveListener> listener, bool pooled);
+  std::vector<std::string> listen_addresses() const;
   void expect_handoff(std::uint64_t request_id, const link::OpenPassive& request);
   // Aborts handoff tickets whose deadline passed without a connection.
   void drop_stale_handoffs();
@@ -53,11 +61,16 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void reply(std::uint64_t request_id, link::OpResult result);
   void send_disk_status();
+  // Drops the ticket; if it had a pooled listener, the pool opens a new one
+  // and announces it in a PassivePool.
   void forget(const std::shared_ptr<Ticket>& ticket);
+  void open_pool();
+  void announce_pool(const std::vector<std::uint16_t>& ports);
 
   std::shared_ptr<NodeContext> context_;
   std::shared_ptr<cluster::LinkConnection> link_;
   std::map<std::uint64_t, std::shared_ptr<Ticket>> tickets_;
+  std::optional<ListenerPool> pool_;  // empty when [data] passive_pool = 0
   asio::steady_timer heartbeat_timer_;
 };
 

@@ -1,4 +1,4 @@
-// node.toml: the required keys, and the [data] handoff switch.
+// node.toml: the required keys, the [data] handoff switch and passive pool.
 #include <gtest/gtest.h>
 
 #include <stdexcept>
@@ -42,6 +42,14 @@ TEST_F(NodeConfigTest, HandoffCanBeTurnedOff) {
 
 TEST_F(NodeConfigTest, HandoffMustBeABoolean) {
   EXPECT_NE(error(std::string(kNode) + "[data]\nhandoff = \"no\"\n").find("handoff"), std::string::npos);
+}
+
+TEST_F(NodeConfigTest, PassivePoolHasADefaultAndBounds) {
+  EXPECT_EQ(parse(kNode).passive_pool, 16u);
+  EXPECT_EQ(parse(std::string(kNode) + "[data]\npassive_pool = 0\n").passive_pool, 0u);
+  EXPECT_EQ(parse(std::string(kNode) + "[data]\npassive_pool = 1024\n").passive_pool, 1024u);
+  EXPECT_NE(error(std::string(kNode) + "[data]\npassive_pool = 1025\n").find("passive_pool"), std::string::npos);
+  EXPECT_NE(error(std::string(kNode) + "[data]\npassive_pool = -1\n").find("passive_pool"), std::string::npos);
 }
 
 TEST_F(NodeConfigTest, NameRootAndKeyAreRequired) {

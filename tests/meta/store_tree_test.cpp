@@ -396,3 +396,41 @@ TEST_F(StoreTest, FilesOnNode) {
 
 }  // namespace
 }  // namespace fleet::meta
+
+namespace fleet::meta {
+namespace {
+
+using testing::StoreTest;
+
+// --- next_file ---
+
+TEST_F(StoreTest, NextFileFollowsNameOrderAndPassesOverDirectories) {
+  ASSERT_EQ(mkdir("/d"), Status::Ok);
+  ASSERT_EQ(put("/d/a", 10, "n1"), Status::Ok);
+  ASSERT_EQ(mkdir("/d/b"), Status::Ok);
+  ASSERT_EQ(put("/d/c", 10, "n2"), Status::Ok);
+  ASSERT_EQ(put("/d/e"), Status::Ok);
+  auto next = store_->next_file("/d/a");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->name, "c");
+  EXPECT_EQ(next->nodes, std::vector<std::string>{"n2"});
+  EXPECT_EQ(store_->next_file("/d/c")->name, "e");
+  EXPECT_FALSE(store_->next_file("/d/e"));
+  // The name need not exist any more (a file deleted since).
+  EXPECT_EQ(store_->next_file("/d/b0")->name, "c");
+  EXPECT_FALSE(store_->next_file("/missing/a"));
+  EXPECT_FALSE(store_->next_file("/d/a/under-a-file"));
+  EXPECT_FALSE(store_->next_file("/"));
+}
+
+TEST_F(StoreTest, NextFileLooksOnlyAShortWayPastDirectories) {
+  ASSERT_EQ(mkdir("/d"), Status::Ok);
+  ASSERT_EQ(put("/d/a"), Status::Ok);
+  for (int i = 0; i < 40; ++i) ASSERT_EQ(mkdir("/d/b" + std::to_string(100 + i)), Status::Ok);
+  ASSERT_EQ(put("/d/z"), Status::Ok);
+  EXPECT_FALSE(store_->next_file("/d/a"));
+  EXPECT_EQ(store_->next_file("/d/b139")->name, "z");
+}
+
+}  // namespace
+}  // namespace fleet::meta

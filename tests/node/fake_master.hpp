@@ -82,6 +82,10 @@ class FakeMaster {
         disk_status = env->disk_status();
         continue;
       }
+      if (env->has_passive_pool()) {
+        for (const auto port : env->passive_pool().ports()) pooled_ports.push_back(port);
+        continue;
+      }
       if (!env->has_inventory()) continue;
       ++inventory_chunks;
       for (const auto& e : env->inventory().entries()) entries.push_back(e);
@@ -95,6 +99,7 @@ class FakeMaster {
 
   static constexpr std::uint64_t kInventoryRequestId = 1u << 30;
   std::optional<link::DiskStatus> disk_status;
+  std::vector<std::uint32_t> pooled_ports;  // PassivePool at registration
   int inventory_chunks = 0;
 
   // From here on, requests can be sent and events are queued.
@@ -143,6 +148,12 @@ class FakeMaster {
     o->set_ticket(ticket);
     o->set_allowed_ip(std::move(allowed_ip));
     o->set_accept_timeout_ms(timeout_ms);
+    return env;
+  }
+  // OpenPassive on a pooled listener: an event, no reply.
+  static link::Envelope open_pooled(std::uint64_t ticket, std::string allowed_ip, std::uint32_t port) {
+    auto env = open_passive(ticket, std::move(allowed_ip));
+    env.mutable_open_passive()->set_pooled_port(port);
     return env;
   }
   static link::Envelope start(const link::StartTransfer& st) {

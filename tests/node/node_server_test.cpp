@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <asio/experimental/awaitable_operators.hpp>
 #include <random>
 
@@ -87,6 +88,7 @@ class NodeServerTest : public ::testing::Test {
     c.link_key = kKey;
     c.data_address = kNodeIp;
     c.passive_ports = {32200, 32299};  // below the ephemeral port range
+    c.passive_pool = 4;
     c.reconnect_delay = 100ms;
     server = std::make_unique<NodeServer>(io, std::move(c));
     asio::co_spawn(io, server->run(), [this](std::exception_ptr e) {
@@ -181,6 +183,89 @@ TEST_F(NodeServerTest, ReconnectsAndRegistersAgainAfterTheLinkDrops) {
     EXPECT_TRUE(co_await master.accept_node());
     const auto inventory = co_await master.read_registration();
     EXPECT_EQ(inventory.size(), 1u);
+  });
+}
+
+TEST_F(NodeServerTest, AnnouncesPooledListenersAndReplacesEachOneAfterItsTicket) {
+  root.write("pub/a.txt", "first file");
+  root.write("pub/b.txt", "second file");
+  run([&]() -> asio::awaitable<void> {
+    co_await connect_node();
+    EXPECT_EQ(master.pooled_ports.size(), 4u);
+    if (master.pooled_ports.empty()) co_return;
+    const auto port = static_cast<std::uint16_t>(master.pooled_ports.front());
+    EXPECT_GE(port, 32200);
+    EXPECT_LE(port, 32299);
+
+    // Lent as an event: the client connects at once, nothing is answered.
+    master.link->send(FakeMaster::open_pooled(1, kClientIp, port));
+    auto client = co_await connect_to_node(port);
+    EXPECT_TRUE((co_await start(transfer(1, link::SEND_FILE, "/pub/a.txt"))).ok());
+    EXPECT_EQ(co_await read_all(client), "first file");
+    auto done = co_await done_event();
+    EXPECT_TRUE(done.ok());
+    // A fresh listener takes its place; the used one is closed.
+    const auto fresh = static_cast<std::uint16_t>(done.pooled_port());
+    EXPECT_NE(fresh, 0);
+    EXPECT_EQ(std::count(master.pooled_ports.begin(), master.pooled_ports.end(), fresh), 0);
+    tcp::socket late(io);
+    std::error_code ec;
+    late.connect({asio::ip::make_address(kNodeIp), port}, ec);
+    EXPECT_EQ(ec, asio::error::connection_refused);
+
+    master.link->send(FakeMaster::open_pooled(2, kClientIp, fresh));
+    auto again = co_await connect_to_node(fresh);
+    EXPECT_TRUE((co_await start(transfer(2, link::SEND_FILE, "/pub/b.txt"))).ok());
+    EXPECT_EQ(co_await read_all(again), "second file");
+    EXPECT_NE((co_await done_event()).pooled_port(), 0u);
+  });
+}
+
+TEST_F(NodeServerTest, APooledListenerServesOneTicketOnly) {
+  run([&]() -> asio::awaitable<void> {
+    co_await connect_node();
+    if (master.pooled_ports.empty()) co_return;
+    const auto port = master.pooled_ports.front();
+    master.link->send(FakeMaster::open_pooled(3, kClientIp, port));
+    master.link->send(FakeMaster::open_pooled(4, kClientIp, port));
+    const auto refused = co_await start(transfer(4, link::SEND_BYTES));
+    EXPECT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().find("no passive listener"), std::string::npos) << refused.error();
+    // A port the node never announced is refused the same way.
+    master.link->send(FakeMaster::open_pooled(5, kClientIp, 1));
+    EXPECT_FALSE((co_await start(transfer(5, link::SEND_BYTES))).ok());
+  });
+}
+
+TEST_F(NodeServerTest, APooledTicketThatEndsWithoutATransferIsReplacedToo) {
+  run([&]() -> asio::awaitable<void> {
+    co_await connect_node();
+    if (master.pooled_ports.size() < 2) co_return;
+    master.link->send(FakeMaster::open_pooled(6, kClientIp, master.pooled_ports[0]));
+    auto reply = co_await master.call(FakeMaster::abort(6));
+    EXPECT_TRUE(reply && reply->has_op_result() && reply->op_result().ok());
+    auto fresh = co_await master.next(Body::kPassivePool);
+    EXPECT_TRUE(fresh && fresh->passive_pool().ports_size() == 1);
+
+    // No connection within the accept timeout: dropped, and replaced.
+    auto open = FakeMaster::open_pooled(7, kClientIp, master.pooled_ports[1]);
+    open.mutable_open_passive()->set_accept_timeout_ms(200);
+    master.link->send(open);
+    auto second = co_await master.next(Body::kPassivePool, 3s);
+    EXPECT_TRUE(second && second->passive_pool().ports_size() == 1);
+    if (!fresh || !second || fresh->passive_pool().ports_size() != 1 || second->passive_pool().ports_size() != 1)
+      co_return;
+    EXPECT_NE(fresh->passive_pool().ports(0), second->passive_pool().ports(0));
+
+    // The replacement serves.
+    const auto port = static_cast<std::uint16_t>(second->passive_pool().ports(0));
+    master.link->send(FakeMaster::open_pooled(8, kClientIp, port));
+    auto client = co_await connect_to_node(port);
+    auto st = transfer(8, link::SEND_BYTES);
+    st.set_payload("listing");
+    EXPECT_TRUE((co_await start(st)).ok());
+    EXPECT_EQ(co_await read_all(client), "listing");
+    EXPECT_TRUE((co_await done_event()).ok());
   });
 }
 

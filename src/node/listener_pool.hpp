@@ -1,0 +1,56 @@
+// ListenerPool: passive listeners a node opens ahead of time for one master
+// link and announces to it (link.proto PassivePool). The master then answers
+// PASV at once, with no round trip to the node, which is most of the cost of
+// a small file.
+//
+// Each listener serves one ticket, as one opened on request would: the
+// ticket takes it out of the pool and closes it when done, and the pool opens
+// a fresh one (the next port of the rotating range) to replace it. So a
+// client that connects late to a port it was given earlier finds it closed,
+// never another transfer's listener.
+#pragma once
+
+#include <asio.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/passive_listener.hpp"
+
+namespace fleet::node {
+
+class ListenerPool {
+ public:
+  // Opens up to `size` listeners on `addresses` with ports from `cursor`,
+  // which must outlive the pool.
+  ListenerPool(asio::any_io_executor ex, net::PortCursor& cursor, std::vector<std::string> addresses,
+               std::size_t size);
+
+  ListenerPool(const ListenerPool&) = delete;
+  ListenerPool& operator=(const ListenerPool&) = delete;
+
+  // Ports of the listeners waiting in the pool.
+  std::vector<std::uint16_t> ports() const;
+
+  // The listener on `port`, now the caller's; nullptr when the pool has none
+  // there (never announced, or taken already).
+  std::unique_ptr<net::PassiveListener> take(std::uint16_t port);
+
+  // Opens listeners until `size` wait again; returns their ports (fewer, or
+  // none, when the port range has no free port now).
+  std::vector<std::uint16_t> refill();
+
+  void close() { idle_.clear(); }
+
+ private:
+  asio::any_io_executor ex_;
+  net::PortCursor& cursor_;
+  std::vector<std::string> addresses_;
+  std::size_t size_;
+  std::map<std::uint16_t, std::unique_ptr<net::PassiveListener>> idle_;
+};
+
+}  // namespace fleet::node
