@@ -58,21 +58,15 @@ asio::awaitable<std::optional<std::uint16_t>> node_open_passive(NodeRegistry& no
   co_return co_await open_passive_call(nodes, node, ticket, allowed_ip, accept_timeout, false, error);
 }
 
-std::optional<std::uint16_t> node_take_pooled_listener(NodeRegistry& nodes, const std::string& node,
-                                                       std::uint64_t ticket, const std::string& allowed_ip,
-                                                       std::chrono::milliseconds accept_timeout) {
-  auto* info = nodes.find(node);
-  if (!info) return std::nullopt;
-  auto port = info->pooled_ports.take();
-  if (!port) return std::nullopt;
+link::Envelope pooled_open(std::uint64_t ticket, const std::string& allowed_ip,
+                           std::chrono::milliseconds accept_timeout, std::uint16_t port) {
   link::Envelope env;
   auto* op = env.mutable_open_passive();
   op->set_ticket(ticket);
   op->set_allowed_ip(allowed_ip);
   op->set_accept_timeout_ms(static_cast<std::uint32_t>(accept_timeout.count()));
-  op->set_pooled_port(*port);
-  info->link->send(env);
-  return port;
+  op->set_pooled_port(port);
+  return env;
 }
 
 asio::awaitable<bool> node_expect_handoff(NodeRegistry& nodes, const std::string& node, std::uint64_t ticket,

@@ -23,12 +23,11 @@ asio::awaitable<std::optional<std::uint16_t>> node_open_passive(NodeRegistry& no
                                                                 std::chrono::milliseconds accept_timeout,
                                                                 std::string& error);
 
-// Gives `ticket` one of `node`'s pooled listeners (OpenPassive with
-// pooled_port): no reply is awaited, so PASV costs no round trip. nullopt
-// when the node has no pooled listener free.
-std::optional<std::uint16_t> node_take_pooled_listener(NodeRegistry& nodes, const std::string& node,
-                                                       std::uint64_t ticket, const std::string& allowed_ip,
-                                                       std::chrono::milliseconds accept_timeout);
+// The OpenPassive event that gives `ticket` the node's pooled listener on
+// `port` (taken from NodeInfo::pooled_ports): no reply, so PASV costs no
+// round trip.
+link::Envelope pooled_open(std::uint64_t ticket, const std::string& allowed_ip,
+                           std::chrono::milliseconds accept_timeout, std::uint16_t port);
 
 // Prepares `ticket` on `node` to take a client's connection handed over by a
 // node of the same host (no TCP listener); false with `error` set on failure.

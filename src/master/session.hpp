@@ -54,6 +54,10 @@ class Session : public LineReceiver, public std::enable_shared_from_this<Session
     std::string node;
     std::uint64_t ticket = 0;
     std::uint16_t port = 0;
+    // A pooled listener whose OpenPassive is held back until the transfer
+    // command (or the release) goes to the node with it: one wake-up of the
+    // node instead of two.
+    bool open_held = false;
   };
   struct MasterPassive {      // a listener on the master (listings, relay)
     std::shared_ptr<net::PassiveListener> listener;
@@ -164,8 +168,13 @@ class Session : public LineReceiver, public std::enable_shared_from_this<Session
   // Opens a listener for the next data connection: on a node chosen for what is
   // coming, or on the master. Replies with an error itself and returns false.
   asio::awaitable<bool> open_passive(bool for_epsv, DataSetup& out);
-  asio::awaitable<std::optional<std::uint16_t>> open_node_listener(const std::string& node, std::uint64_t ticket,
-                                                                   const std::string& allowed_ip);
+  // A listener on `node` for `ticket`: a pooled one (its OpenPassive sent now,
+  // or held back with `hold_open`), else one the node opens on request.
+  asio::awaitable<std::optional<NodePassive>> open_node_listener(const std::string& node, std::uint64_t ticket,
+                                                                 const std::string& allowed_ip, bool hold_open);
+  void send_held_open(NodePassive& np);
+  // The data connection set up for the next transfer, now the transfer's.
+  DataSetup take_data_setup();
   std::shared_ptr<net::PassiveListener> open_master_listener();
   // Which node should the next passive connection go to, given PRET and what
   // the session did last. nullopt = the master itself (listings).
@@ -188,9 +197,10 @@ class Session : public LineReceiver, public std::enable_shared_from_this<Session
                                                                const std::string& storage_node, bool upload);
   asio::awaitable<void> start_retr(const std::string& path);
   asio::awaitable<void> start_store(Op op, const std::string& path);
-  // Starts one ticket's transfer on a node; returns the reason on failure.
-  asio::awaitable<std::optional<std::string>> start_on_node(const std::string& node, link::StartTransfer start,
-                                                             bool client_facing, bool stores_file);
+  // Starts one ticket's transfer on a node without waiting for it (a
+  // refusal arrives as its TransferDone); the reason if the node is offline.
+  std::optional<std::string> start_on_node(const std::string& node, link::StartTransfer start, bool client_facing,
+                                           bool stores_file);
   void watch_ticket(const std::string& node, std::uint64_t ticket);
   void on_done(std::uint64_t ticket, TransferOutcome outcome);
   asio::awaitable<void> finish_transfer();

@@ -63,6 +63,9 @@ bool Session::offline(const meta::Entry& e) {
 
 void Session::release_data_setup() {
   if (auto* np = std::get_if<NodePassive>(&data_)) {
+    // A held-back pooled listener is opened and aborted at once, so that the
+    // node closes it and opens a fresh one.
+    send_held_open(*np);
     if (auto* info = env_.nodes.find(np->node)) {
       link::Envelope env;
       env.mutable_abort_transfer()->set_ticket(np->ticket);
@@ -191,15 +194,39 @@ std::shared_ptr<net::PassiveListener> Session::open_master_listener() {
   return net::PassiveListener::open(wake_.get_executor(), env_.passive_ports, {client_.local_ip});
 }
 
-asio::awaitable<std::optional<std::uint16_t>> Session::open_node_listener(const std::string& node,
-                                                                         std::uint64_t ticket,
-                                                                         const std::string& allowed_ip) {
+asio::awaitable<std::optional<Session::NodePassive>> Session::open_node_listener(const std::string& node,
+                                                                                std::uint64_t ticket,
+                                                                                const std::string& allowed_ip,
+                                                                                bool hold_open) {
   const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(env_.config.data_timeout);
-  if (auto pooled = node_take_pooled_listener(env_.nodes, node, ticket, allowed_ip, timeout)) co_return pooled;
+  auto* info = env_.nodes.find(node);
+  if (auto pooled = info ? info->pooled_ports.take() : std::nullopt) {
+    if (!hold_open) info->link->send(pooled_open(ticket, allowed_ip, timeout, *pooled));
+    co_return NodePassive{node, ticket, *pooled, hold_open};
+  }
   std::string error;
   auto port = co_await node_open_passive(env_.nodes, node, ticket, allowed_ip, timeout, error);
-  if (!port) spdlog::warn("node {}: could not open a passive listener: {}", node, error);
-  co_return port;
+  if (!port) {
+    spdlog::warn("node {}: could not open a passive listener: {}", node, error);
+    co_return std::nullopt;
+  }
+  co_return NodePassive{node, ticket, *port, false};
+}
+
+void Session::send_held_open(NodePassive& np) {
+  if (!np.open_held) return;
+  np.open_held = false;
+  // Sent even if the node reconnected meanwhile: the new link has no such
+  // listener, and the node refuses the transfer, which the client hears.
+  if (auto* info = env_.nodes.find(np.node))
+    info->link->send(pooled_open(np.ticket, client_.ip,
+                                 std::chrono::duration_cast<std::chrono::milliseconds>(env_.config.data_timeout),
+                                 np.port));
+}
+
+Session::DataSetup Session::take_data_setup() {
+  if (auto* np = std::get_if<NodePassive>(&data_)) send_held_open(*np);
+  return std::exchange(data_, NoData{});
 }
 
 asio::awaitable<bool> Session::open_passive(bool for_epsv, DataSetup& out) {
@@ -225,12 +252,12 @@ asio::awaitable<bool> Session::open_passive(bool for_epsv, DataSetup& out) {
     co_return true;
   }
   const auto ticket = env_.nodes.new_ticket();
-  auto port = co_await open_node_listener(*node, ticket, client_.ip);
-  if (!port) {
+  auto listener = co_await open_node_listener(*node, ticket, client_.ip, true);
+  if (!listener) {
     reply(425, "Can't open a passive data connection right now; try again.");
     co_return false;
   }
-  out = NodePassive{*node, ticket, *port};
+  out = std::move(*listener);
   co_return true;
 }
 
@@ -291,10 +318,10 @@ void Session::watch_ticket(const std::string& node, std::uint64_t ticket) {
   });
 }
 
-asio::awaitable<std::optional<std::string>> Session::start_on_node(const std::string& node,
-                                                                  link::StartTransfer start, bool client_facing,
-                                                                  bool stores_file) {
-  if (!env_.nodes.find(node)) co_return "node " + node + " is offline";
+std::optional<std::string> Session::start_on_node(const std::string& node, link::StartTransfer start,
+                                                  bool client_facing, bool stores_file) {
+  auto* info = env_.nodes.find(node);
+  if (!info) return "node " + node + " is offline";
   const auto ticket = start.ticket();
   if (client_facing) transfer_->client_ticket = ticket;
   if (stores_file) {
@@ -302,19 +329,10 @@ asio::awaitable<std::optional<std::string>> Session::start_on_node(const std::st
     transfer_->node = node;
   }
   watch_ticket(node, ticket);
-  auto r = co_await node_start_transfer(env_.nodes, node, std::move(start));
-  if (!r.ok()) {
-    if (transfer_) {
-      env_.nodes.unwatch(ticket);
-      auto& ts = transfer_->tickets;
-      if (auto it = std::find(ts.begin(), ts.end(), std::make_pair(node, ticket)); it != ts.end()) {
-        ts.erase(it);
-        --transfer_->pending;
-      }
-    }
-    co_return r.error();
-  }
-  co_return std::nullopt;
+  link::Envelope env;
+  *env.mutable_start_transfer() = std::move(start);
+  info->link->send(env);
+  return std::nullopt;
 }
 
 void Session::on_done(std::uint64_t ticket, TransferOutcome o) {
@@ -333,6 +351,7 @@ void Session::on_done(std::uint64_t ticket, TransferOutcome o) {
     t.outcome.ok = false;
     t.outcome.aborted |= o.aborted;
     t.outcome.connect_failed |= o.connect_failed;
+    t.outcome.refused |= o.refused;
     if (first_failure) t.outcome.error = o.error.empty() ? "transfer failed" : o.error;
     // One side of a node-to-node transfer failed: stop the other side too.
     if (first_failure && t.pending > 1 && !t.abort_requested) abort_transfer();
@@ -424,7 +443,10 @@ asio::awaitable<void> Session::finish_transfer() {
   }
   ++env_.stats.transfers_failed;
   spdlog::info("transfer of {} for {} failed: {}", t.path.empty() ? "listing" : t.path, user_, o.error);
-  if (t.abort_requested || o.aborted) reply(426, "Connection closed; transfer aborted.");
+  // A node that refused its part decides the reply, also when the other
+  // part was aborted because of it.
+  if (o.refused) reply(451, (t.path.empty() ? std::string("listing") : shown(t.path)) + ": " + o.error);
+  else if (t.abort_requested || o.aborted) reply(426, "Connection closed; transfer aborted.");
   else if (o.connect_failed) reply(425, "Can't open data connection: " + o.error);
   else reply(426, "Connection closed; transfer aborted: " + o.error);
 }
@@ -462,7 +484,7 @@ asio::awaitable<void> Session::send_listing(Op op, std::string payload) {
     reply(425, "Use PORT, EPRT, PASV or EPSV first.");
     co_return;
   }
-  DataSetup setup = std::exchange(data_, NoData{});
+  DataSetup setup = take_data_setup();
   transfer_ = std::make_unique<Transfer>();
   transfer_->op = op;
   transfer_->outcome.ok = true;
@@ -474,7 +496,7 @@ asio::awaitable<void> Session::send_listing(Op op, std::string payload) {
     st.set_ticket(np->ticket);
     st.set_kind(link::SEND_BYTES);
     st.set_payload(std::move(payload));
-    if (auto err = co_await start_on_node(np->node, std::move(st), true, false)) {
+    if (auto err = start_on_node(np->node, std::move(st), true, false)) {
       transfer_.reset();
       reply(425, "Can't open data connection: " + *err);
       co_return;
@@ -562,17 +584,17 @@ asio::awaitable<std::optional<std::string>> Session::start_forwarded(const DataS
   const std::string storage_address = storage->data_address;
   const std::string forwarder_ip = forwarder ? forwarder->data_address : master_address_for(storage_node);
   const auto ticket = env_.nodes.new_ticket();
-  auto port = co_await open_node_listener(storage_node, ticket, forwarder_ip);
-  if (!port) co_return "node " + storage_node + " could not open a listener";
+  auto listener = co_await open_node_listener(storage_node, ticket, forwarder_ip, false);
+  if (!listener) co_return "node " + storage_node + " could not open a listener";
   storage_side.set_ticket(ticket);
-  if (auto err = co_await start_on_node(storage_node, std::move(storage_side), false, upload)) co_return err;
+  if (auto err = start_on_node(storage_node, std::move(storage_side), false, upload)) co_return err;
   if (np) {
     link::StartTransfer relay;
     relay.set_ticket(np->ticket);
     relay.set_kind(upload ? link::RELAY_TO_PEER : link::RELAY_FROM_PEER);
     relay.set_peer_host(storage_address);
-    relay.set_peer_port(*port);
-    co_return co_await start_on_node(np->node, std::move(relay), true, false);
+    relay.set_peer_port(listener->port);
+    co_return start_on_node(np->node, std::move(relay), true, false);
   }
   const auto local_ticket = env_.nodes.new_ticket();
   transfer_->tickets.emplace_back("", local_ticket);
@@ -583,7 +605,7 @@ asio::awaitable<std::optional<std::string>> Session::start_forwarded(const DataS
       relay_client_end(setup), env_.stats.data_bytes_out, [weak = weak_from_this(), local_ticket](TransferOutcome o) {
         if (auto self = weak.lock()) self->on_done(local_ticket, std::move(o));
       });
-  transfer_->local->set_node_end(storage_address, *port, forwarder_ip);
+  transfer_->local->set_node_end(storage_address, listener->port, forwarder_ip);
   transfer_->local->start();
   co_return std::nullopt;
 }
@@ -603,13 +625,13 @@ asio::awaitable<std::optional<std::string>> Session::start_handed_off(NodePassiv
     co_return "node " + storage_node + " cannot take the data connection: " + error;
   storage_side.set_ticket(ticket);
   // The storage node now faces the client: its TransferDone carries the bytes.
-  if (auto err = co_await start_on_node(storage_node, std::move(storage_side), true, upload)) co_return err;
+  if (auto err = start_on_node(storage_node, std::move(storage_side), true, upload)) co_return err;
   link::StartTransfer handoff;
   handoff.set_ticket(client_side.ticket);
   handoff.set_kind(link::HANDOFF_TO_PEER);
   handoff.set_handoff_name(handoff_name);
   handoff.set_peer_ticket(ticket);
-  co_return co_await start_on_node(client_side.node, std::move(handoff), false, false);
+  co_return start_on_node(client_side.node, std::move(handoff), false, false);
 }
 
 asio::awaitable<void> Session::start_retr(const std::string& path) {
@@ -629,7 +651,7 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
   }
   predicted_path_ = path;
   predict_next_ = true;
-  DataSetup setup = std::exchange(data_, NoData{});
+  DataSetup setup = take_data_setup();
   auto* source = env_.nodes.pick_holder(entry->nodes, path);
   if (!source) {
     data_ = std::move(setup);
@@ -658,11 +680,11 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
     send.set_ticket(env_.nodes.new_ticket());
     send.set_active_host(at->target.host);
     send.set_active_port(at->target.port);
-    err = co_await start_on_node(source_name, std::move(send), true, false);
+    err = start_on_node(source_name, std::move(send), true, false);
   } else if (auto* np = std::get_if<NodePassive>(&setup); np && holds(*entry, np->node) && env_.nodes.find_serving(np->node)) {
     transfer_->node = np->node;
     send.set_ticket(np->ticket);
-    err = co_await start_on_node(np->node, std::move(send), true, false);
+    err = start_on_node(np->node, std::move(send), true, false);
   } else {
     err = co_await start_forwarded(setup, std::move(send), source_name, false);
   }
@@ -710,7 +732,7 @@ asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
   const bool append = op == Op::Appe && existing;
   // Appending or resuming writes into the existing file, so it goes to a holder.
   const bool needs_holder = existing && (append || offset > 0);
-  DataSetup setup = std::exchange(data_, NoData{});
+  DataSetup setup = take_data_setup();
   NodeInfo* target = nullptr;
   if (auto* np = std::get_if<NodePassive>(&setup); np && (!needs_holder || holds(*existing, np->node)))
     target = env_.nodes.find_serving(np->node);
@@ -746,10 +768,10 @@ asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
     recv.set_ticket(env_.nodes.new_ticket());
     recv.set_active_host(at->target.host);
     recv.set_active_port(at->target.port);
-    err = co_await start_on_node(target_name, std::move(recv), true, true);
+    err = start_on_node(target_name, std::move(recv), true, true);
   } else if (np && np->node == target_name) {
     recv.set_ticket(np->ticket);
-    err = co_await start_on_node(target_name, std::move(recv), true, true);
+    err = start_on_node(target_name, std::move(recv), true, true);
   } else {
     err = co_await start_forwarded(setup, std::move(recv), target_name, true);
   }

@@ -244,13 +244,14 @@ void Session::start_transfer(std::uint64_t request_id, const link::StartTransfer
   const auto ticket_id = request.ticket();
   auto it = tickets_.find(ticket_id);
   if (it != tickets_.end() && it->second->started) {
-    return reply(request_id, op_error("ticket " + std::to_string(ticket_id) + " is already running"));
+    return refuse_start(request_id, ticket_id, op_error("ticket " + std::to_string(ticket_id) + " is already running"));
   }
   std::shared_ptr<Ticket> ticket;
   if (request.active_host().empty()) {
     if (it == tickets_.end()) {
-      return reply(request_id, op_error("no passive listener for ticket " + std::to_string(ticket_id) +
-                                        " (it timed out or was never opened)"));
+      return refuse_start(request_id, ticket_id,
+                          op_error("no passive listener for ticket " + std::to_string(ticket_id) +
+                                   " (it timed out or was never opened)"));
     }
     ticket = it->second;
   } else {
@@ -268,7 +269,7 @@ void Session::start_transfer(std::uint64_t request_id, const link::StartTransfer
     spdlog::warn("transfer {} {} refused: {}", ticket_id, transfer_verb(request), refused->error());
     ticket->abort();
     forget(ticket);
-    return reply(request_id, std::move(*refused));
+    return refuse_start(request_id, ticket_id, std::move(*refused));
   }
   ticket->started = true;
   ticket->notify();
@@ -427,8 +428,19 @@ asio::awaitable<void> Session::heartbeats() {
   }
 }
 
+void Session::refuse_start(std::uint64_t request_id, std::uint64_t ticket_id, link::OpResult why) {
+  if (request_id != 0) return reply(request_id, std::move(why));
+  link::Envelope env;
+  auto* done = env.mutable_transfer_done();
+  done->set_ticket(ticket_id);
+  done->set_ok(false);
+  done->set_refused(true);
+  done->set_error(why.error());
+  link_->send(env);
+}
+
 void Session::reply(std::uint64_t request_id, link::OpResult result) {
-  if (request_id == 0) return;  // an event (OpenPassive with pooled_port) is never answered
+  if (request_id == 0) return;  // events (OpenPassive, StartTransfer, AbortTransfer) are never answered
   link::Envelope env;
   *env.mutable_op_result() = std::move(result);
   link_->reply(request_id, std::move(env));

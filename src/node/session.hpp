@@ -60,6 +60,9 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<void> heartbeats();
 
   void reply(std::uint64_t request_id, link::OpResult result);
+  // A StartTransfer that cannot run: the OpResult of a request, or, for one
+  // sent as an event, a TransferDone{refused}.
+  void refuse_start(std::uint64_t request_id, std::uint64_t ticket_id, link::OpResult why);
   void send_disk_status();
   // Drops the ticket; if it had a pooled listener, the pool opens a new one
   // and announces it in a PassivePool.

@@ -161,3 +161,19 @@ def test_master_process_io_stays_small_during_retr(cluster, ftp, big):
     address = fleet.pasv(ftp)
     assert_full_download(fleet.passive_download(ftp, "RETR /big.bin", address), big)
     assert master_io(cluster) - before < MASTER_BUDGET
+
+
+def test_a_file_missing_from_its_nodes_disk_is_a_451_after_the_150(cluster, ftp):
+    """The master starts the transfer without waiting for the node (150 at
+    once); the node's refusal becomes the final reply, and it keeps serving."""
+    data = b"soon gone from the disk\n"
+    fleet.pret_stor(ftp, "/lost.txt", data)
+    holder = cluster.nodes_holding("/lost.txt")[0]
+    cluster.node_file(holder, "/lost.txt").unlink()
+    for open_passive in (lambda: fleet.pret_pasv(ftp, "RETR /lost.txt"), lambda: fleet.pasv(ftp)):
+        transfer = fleet.passive_download(ftp, "RETR /lost.txt", open_passive())
+        assert fleet.reply_code(transfer.preliminary) == 150, transfer
+        assert fleet.reply_code(transfer.final) == 451, transfer
+        assert "/lost.txt" in transfer.final and transfer.size == 0, transfer
+    fleet.pret_stor(ftp, "/lost.txt", data)
+    assert fleet.retr_bytes(ftp, "/lost.txt") == data

@@ -269,6 +269,40 @@ TEST_F(NodeServerTest, APooledTicketThatEndsWithoutATransferIsReplacedToo) {
   });
 }
 
+TEST_F(NodeServerTest, AStartSentAsAnEventRunsWithoutAnAnswerOrIsRefusedInItsTransferDone) {
+  root.write("pub/here.txt", "content");
+  run([&]() -> asio::awaitable<void> {
+    co_await connect_node();
+    while (co_await master.next(Body::kOpResult, 100ms)) {
+    }  // the answer to the registration's InventoryRequest
+    const auto port = co_await open_passive(11);
+    auto client = co_await connect_to_node(port);
+    master.link->send(FakeMaster::start(transfer(11, link::SEND_FILE, "/pub/here.txt")));
+    EXPECT_EQ(co_await read_all(client), "content");
+    auto done = co_await done_event();
+    EXPECT_TRUE(done.ok());
+    EXPECT_FALSE(done.refused());
+    EXPECT_FALSE(co_await master.next(Body::kOpResult, 200ms));  // nothing answered the event
+
+    // A file the node does not have: refused, in the TransferDone.
+    const auto second = co_await open_passive(12);
+    auto other = co_await connect_to_node(second);
+    master.link->send(FakeMaster::start(transfer(12, link::SEND_FILE, "/pub/missing.txt")));
+    done = co_await done_event();
+    EXPECT_EQ(done.ticket(), 12u);
+    EXPECT_FALSE(done.ok());
+    EXPECT_TRUE(done.refused());
+    EXPECT_NE(done.error().find("missing.txt"), std::string::npos) << done.error();
+    EXPECT_EQ(co_await read_all(other), "");  // its connection is closed
+
+    // And a ticket it never opened.
+    master.link->send(FakeMaster::start(transfer(13, link::SEND_BYTES)));
+    done = co_await done_event();
+    EXPECT_EQ(done.ticket(), 13u);
+    EXPECT_TRUE(done.refused());
+  });
+}
+
 TEST_F(NodeServerTest, PassiveRetrFromAnOffset) {
   const auto content = random_bytes(3 * 1024 * 1024 + 3);
   root.write("pub/big.bin", content);
