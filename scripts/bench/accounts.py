@@ -19,6 +19,8 @@ import string
 import subprocess
 from pathlib import Path
 
+import block_groups
+
 BENCH_USER = "fleetbench"
 ANON_USER = "ftp"
 
@@ -79,6 +81,8 @@ def prepare_tree(anon_root: Path, home: Path, servers: list[str]) -> None:
     pub.mkdir(exist_ok=True)
     os.chown(pub, 0, 0)
     pub.chmod(0o755)
+    # Each server's folder in a block group of its own (block_groups.py).
+    block_groups.spread_subfolders(pub)
     for name in servers:
         d = pub / name
         if d.exists():

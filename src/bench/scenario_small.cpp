@@ -1,5 +1,6 @@
 // small-retr, small-stor: many small files one after another, where the cost
 // is per file (a data connection, a reply round trip, metadata), not per byte.
+#include <iostream>
 #include <memory>
 #include <vector>
 
@@ -97,10 +98,12 @@ std::vector<ScenarioResult> scenario_small_stor(const Options& o, const ServerPr
   result.parameters["clients"] = std::to_string(clients);
   const auto source = payload(static_cast<std::size_t>(std::min<std::uint64_t>(size, kDataBuffer)));
   const std::string tag = unique_tag();
+  std::vector<std::string> dirs;
 
   repeat_runs(o, result, [&](int index, RunSample& run) {
     // A fresh directory per run, so every STOR creates a new file.
     const std::string dir = "small-stor-" + tag + "-r" + std::to_string(index);
+    dirs.push_back(dir);
     const AsyncBody body = [&](asio::any_io_executor) -> asio::awaitable<void> {
       std::vector<std::unique_ptr<FtpClient>> sessions(static_cast<std::size_t>(clients));
       const Worker opener = [&](int c) -> asio::awaitable<void> { sessions[std::size_t(c)] = co_await open_session(o, dir); };
@@ -115,19 +118,30 @@ std::vector<ScenarioResult> scenario_small_stor(const Options& o, const ServerPr
       Meter meter(probe);
       co_await run_parallel(clients, writer);
       meter.stop(run);
-      // Clean up untimed; servers that refuse anonymous DELE keep the files.
-      const Worker cleaner = [&](int c) -> asio::awaitable<void> {
-        for (int i = c; i < files; i += clients) (void)co_await sessions[std::size_t(c)]->command("DELE " + small_name(i));
-      };
-      co_await run_parallel(clients, cleaner);
-      (void)co_await sessions[0]->command("CWD ..");
-      (void)co_await sessions[0]->command("RMD " + dir);
       const Worker closer = [&](int c) -> asio::awaitable<void> { co_await sessions[std::size_t(c)]->quit(); };
       co_await run_parallel(clients, closer);
     };
     run_bounded(body, std::chrono::duration<double>(o.run_timeout), "small-stor");
     finish_files_per_second(run);
   });
+
+  // Clean up after the last run, not between runs: a file system that is
+  // slow to reuse just-deleted inodes (ext4 without a journal) would make
+  // every run but the first pay for the deletes of the one before. Servers
+  // that refuse anonymous DELE keep the files.
+  const AsyncBody cleanup = [&](asio::any_io_executor) -> asio::awaitable<void> {
+    auto session = co_await open_session(o, "");
+    for (const auto& dir : dirs) {
+      for (int i = 0; i < files; ++i) (void)co_await session->command("DELE " + dir + "/" + small_name(i));
+      (void)co_await session->command("RMD " + dir);
+    }
+    co_await session->quit();
+  };
+  try {
+    run_bounded(cleanup, std::chrono::duration<double>(o.run_timeout), "small-stor cleanup");
+  } catch (const std::exception& e) {
+    std::cerr << "  small-stor: the uploaded files stay on the server: " << e.what() << std::endl;
+  }
   return {result};
 }
 
