@@ -183,11 +183,17 @@ asio::awaitable<void> LinkServer::bring_in_sync(std::string node, std::shared_pt
     co_return;
   }
   const auto forgotten = store_.end_inventory(node, inventory_generation_[node]);
-  for (const auto& path : forgotten) spdlog::warn("node {}: no longer has {}; its copy is forgotten", node, path);
+  // A wiped disk would otherwise log a line per file.
+  constexpr std::size_t kNamedForgotten = 100;
+  for (std::size_t i = 0; i < forgotten.size() && i < kNamedForgotten; ++i)
+    spdlog::warn("node {}: no longer has {}; its copy is forgotten", node, forgotten[i]);
+  if (forgotten.size() > kNamedForgotten)
+    spdlog::warn("node {}: no longer has {} more files; their copies are forgotten", node,
+                 forgotten.size() - kNamedForgotten);
   registry_.find(node)->state = NodeState::Online;
   spdlog::info("node {} is in sync and serving ({:.1f} s)", node,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  replicator_.scan_soon();
+  replicator_.node_in_service(forgotten);
 }
 
 // One chunk of a node's inventory: reconciled in one store transaction, then

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "master/node_calls.hpp"
 #include "master/node_copy.hpp"
@@ -35,6 +36,9 @@ constexpr int kRestFactor = 4;
 // scan_loop); without any such event, this often anyway, as a safety net.
 constexpr auto kIdleSweepInterval = std::chrono::hours(1);
 constexpr int kAttempts = 3;
+// Paths remembered (unplaced files, or a node's forgotten copies) before a
+// sweep is cheaper than the memory: about 100 bytes each.
+constexpr std::size_t kMaxRemembered = 100000;
 constexpr auto kCopyTimeout = std::chrono::hours(6);
 }  // namespace
 
@@ -77,6 +81,21 @@ void Replicator::scan_soon() {
   scan_timer_.cancel();
 }
 
+void Replicator::node_in_service(const std::vector<std::string>& forgotten) {
+  if (forgotten.size() > kMaxRemembered) {
+    scan_soon();
+  } else {
+    for (const auto& path : forgotten) request(path);
+  }
+  for (const auto& path : std::exchange(unplaced_, {})) request(path);
+  if (std::exchange(unplaced_overflow_, false)) scan_soon();
+}
+
+void Replicator::remember_unplaced(const std::string& path) {
+  if (unplaced_.size() < kMaxRemembered) unplaced_.insert(path);
+  else unplaced_overflow_ = true;
+}
+
 // Nodes whose copies count: the serving ones, and those lost less than the
 // grace period ago (they may well come back; copying everything they held at
 // the first hiccup would flood the others).
@@ -91,11 +110,10 @@ std::vector<std::string> Replicator::counted_nodes() const {
 }
 
 // When the next sweep is due. A sweep is needed only when files may have
-// fallen short of copies without an upload saying so: at start, when a node
-// came into service (its inventory may have dropped copies, and copies that
-// found no target before may find one now), when a lost node's grace period
-// runs out (its copies stop counting), when the last sweep stopped with a
-// full queue, and when copies failed. Otherwise searching millions of files
+// fallen short of copies without the replicator knowing which: at start,
+// when a lost node's grace period runs out (its copies stop counting), when
+// the last sweep stopped with a full queue, when copies failed, and when
+// more files were short than it could remember (node_in_service). Otherwise searching millions of files
 // to find none would take a fifth of the master's time for ever.
 std::chrono::steady_clock::time_point Replicator::next_sweep(std::chrono::steady_clock::time_point earliest) const {
   const auto now = std::chrono::steady_clock::now();
@@ -159,6 +177,8 @@ asio::awaitable<bool> Replicator::sweep() {
   else last = last_id();
   asio::steady_timer pause(ex_);
   std::int64_t after = 0;
+  std::size_t found = 0;
+  const auto started = std::chrono::steady_clock::now();
   while (!stopping_ && after < last && queue_.size() < 10 * kScanBatch) {
     const std::int64_t up_to = std::min(last, after + window);
     auto search = [&store, &counted, after, up_to] { return store.under_replicated(counted, after, up_to, kScanBatch); };
@@ -166,6 +186,7 @@ asio::awaitable<bool> Replicator::sweep() {
     if (own) batch = co_await net::run_on(worker, search);
     else batch = search();
     for (const auto& f : batch) request(f.path);
+    found += batch.size();
     // A full batch may have stopped inside the window: go on from its end.
     after = batch.size() == kScanBatch ? batch.back().id : up_to;
     if (own) continue;
@@ -173,7 +194,11 @@ asio::awaitable<bool> Replicator::sweep() {
     pause.expires_after(kScanPause);
     co_await pause.async_wait(net::use_tuple);
   }
-  co_return after >= last;
+  const bool complete = after >= last;
+  spdlog::info("replication scan {}: {} files below their copy count ({:.1f} s)",
+               complete ? "done" : "stopped early", found,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  co_return complete;
 }
 
 asio::awaitable<void> Replicator::worker() {
@@ -214,6 +239,7 @@ asio::awaitable<std::string> Replicator::add_copy(const std::string& path, const
     auto* target = nodes_.pick_for_upload(path, exclude);
     if (!source || !target) {
       spdlog::debug("replication of {}: no {} node available", path, source ? "target" : "source");
+      remember_unplaced(path);
       co_return "";
     }
     const std::string from = source->name, to = target->name;

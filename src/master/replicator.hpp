@@ -2,11 +2,14 @@
 // ([replication] rules). New uploads are queued at once; a scan finds files
 // below their count (a node lost for longer than the grace period no longer
 // counts) and re-copies them node to node from a surviving copy. Scans run
-// when copies may have gone missing (start, a node coming into service, a
-// grace period ending, failed copies), and hourly otherwise. A copy
-// whose CRC-32 differs from the VFS is deleted and made again. The scan
-// searches on a thread and database connection of its own, so that going
-// through millions of files never holds up the event loop.
+// when copies may have gone missing without the replicator knowing which
+// (start, a grace period ending, failed copies, an overflow of what it
+// remembers), and hourly otherwise. A node coming into service queues what
+// is known instead: the copies its inventory lacked, and the files that
+// found no node to copy from or to. A copy whose CRC-32 differs from the VFS
+// is deleted and made again. The scan searches on a thread and database
+// connection of its own, so that going through millions of files never
+// holds up the event loop.
 #pragma once
 
 #include <asio.hpp>
@@ -15,6 +18,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "config/cluster_config.hpp"
 #include "master/node_registry.hpp"
@@ -43,6 +47,10 @@ class Replicator {
   void request(const std::string& path);
   // Runs the under-replication scan now rather than at the next tick.
   void scan_soon();
+  // A node came into service; its inventory lacked the copies of
+  // `forgotten`. Queues those and the files that found no source or target
+  // node before; sweeps only if there were too many to remember.
+  void node_in_service(const std::vector<std::string>& forgotten);
   // Makes one more copy of `path` on a node other than its holders (and other
   // than `avoid`), verified against `crc` when `has_crc`. Used by drain,
   // rebalance and scrub too. Returns the new holder, or "" on failure.
@@ -61,6 +69,8 @@ class Replicator {
   asio::awaitable<void> worker();
   asio::awaitable<void> replicate(const std::string& path);
   std::vector<std::string> counted_nodes() const;
+  // `path` is short of copies and no node could give or take one.
+  void remember_unplaced(const std::string& path);
 
   asio::any_io_executor ex_;
   NodeRegistry& nodes_;
@@ -73,6 +83,10 @@ class Replicator {
   ReplicationStats stats_;
   bool stopping_ = false;
   bool rescan_ = false;  // scan_soon() was called while a sweep ran
+  // Files left short for want of a source or target node, retried when a
+  // node comes into service; past kMaxUnplaced, a sweep does it instead.
+  std::set<std::string> unplaced_;
+  bool unplaced_overflow_ = false;
   bool sweep_wanted_ = true;  // something may have left files short of copies
   std::uint64_t failures_at_last_sweep_ = 0;
   std::chrono::steady_clock::time_point last_sweep_start_{};

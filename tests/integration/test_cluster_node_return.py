@@ -146,3 +146,66 @@ def test_returning_node_catches_up(cluster):
     print(f"{victim} holds {len(cluster.disk_files(victim))} files after its return, "
           f"{len(deleted)} deleted and {len(renamed)} renamed while it was away")
     ftp.quit()
+
+
+def scans(cluster) -> int:
+    return cluster.log_path.read_text(errors="replace").count("replication scan done")
+
+
+def assert_no_scan_since(cluster, scanned: int) -> None:
+    """A scan of every file would follow a node's return within the 5 s
+    the replicator rests between scans; none must."""
+    assert not fleet.wait_until(lambda: scans(cluster) > scanned, 7), \
+        "the node's return started a scan of every file"
+
+
+def after_first_scan(cluster) -> int:
+    """Waits for the scan the master runs once nodes serve; returns the count."""
+    assert fleet.wait_until(lambda: scans(cluster) >= 1, 30), cluster.log_tail()
+    return scans(cluster)
+
+
+def test_a_copy_lost_from_a_disk_while_away_is_made_again(cluster):
+    scanned = after_first_scan(cluster)
+    ftp = cluster.ftp()
+    expect(ftp, "TYPE I", 200)
+    data = os.urandom(20_000)
+    fleet.pret_stor(ftp, "/lost-copy.bin", data)
+    copies = fleet.wait_for_copies(ftp, "/lost-copy.bin", lambda c: len(c.online) == 2, SYNC_BOUND)
+    victim = sorted(copies.online)[0]
+    cluster.kill_node(victim)
+    cluster.wait_node_state(victim, "offline", 10)
+    cluster.node_file(victim, "/lost-copy.bin").unlink()
+
+    cluster.start_node(victim)
+    cluster.wait_node_state(victim, "online", RETURN_BOUND)
+    # Its inventory lacks the file: that copy is forgotten and made again
+    # from the other one, without waiting for an hourly scan.
+    copies = fleet.wait_for_copies(ftp, "/lost-copy.bin", lambda c: len(c.online) == 2, SYNC_BOUND)
+    for node in copies.online:
+        assert cluster.node_file(node, "/lost-copy.bin").read_bytes() == data, node
+    assert_no_scan_since(cluster, scanned)
+    ftp.quit()
+
+
+def test_a_file_that_found_no_node_for_its_copy_gets_one_when_a_node_returns(cluster):
+    scanned = after_first_scan(cluster)
+    ftp = cluster.ftp()
+    expect(ftp, "TYPE I", 200)
+    away = cluster.node_names[:2]
+    for node in away:
+        cluster.kill_node(node)
+    for node in away:
+        cluster.wait_node_state(node, "offline", 10)
+    data = os.urandom(30_000)
+    fleet.pret_stor(ftp, "/alone.bin", data)  # two copies wanted, one node serving
+    copies = fleet.site_copies(ftp, "/alone.bin")
+    assert len(copies.online) == 1, copies
+
+    cluster.start_node(away[0])
+    cluster.wait_node_state(away[0], "online", RETURN_BOUND)
+    copies = fleet.wait_for_copies(ftp, "/alone.bin", lambda c: len(c.online) == 2, SYNC_BOUND)
+    assert away[0] in copies.online, copies
+    assert cluster.node_file(away[0], "/alone.bin").read_bytes() == data
+    assert_no_scan_since(cluster, scanned)
+    ftp.quit()
