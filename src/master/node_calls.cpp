@@ -31,17 +31,23 @@ link::FileOp make_file_op(link::FileOpKind kind, std::string path, std::string p
 
 namespace {
 
-// OpenPassive, for a listener or for a handoff.
-asio::awaitable<std::optional<std::uint16_t>> open_passive_call(NodeRegistry& nodes, const std::string& node,
-                                                                std::uint64_t ticket, const std::string& allowed_ip,
-                                                                std::chrono::milliseconds accept_timeout,
-                                                                bool handoff, std::string& error) {
+link::Envelope open_passive_envelope(std::uint64_t ticket, const std::string& allowed_ip,
+                                     std::chrono::milliseconds accept_timeout) {
   link::Envelope env;
   auto* op = env.mutable_open_passive();
   op->set_ticket(ticket);
   op->set_allowed_ip(allowed_ip);
   op->set_accept_timeout_ms(static_cast<std::uint32_t>(accept_timeout.count()));
-  op->set_handoff(handoff);
+  return env;
+}
+
+// OpenPassive, for a listener or for a handoff.
+asio::awaitable<std::optional<std::uint16_t>> open_passive_call(NodeRegistry& nodes, const std::string& node,
+                                                                std::uint64_t ticket, const std::string& allowed_ip,
+                                                                std::chrono::milliseconds accept_timeout,
+                                                                bool handoff, std::string& error) {
+  auto env = open_passive_envelope(ticket, allowed_ip, accept_timeout);
+  env.mutable_open_passive()->set_handoff(handoff);
   auto r = co_await call(nodes, node, std::move(env), kNodeCallTimeout);
   if (r && r->has_passive_opened()) co_return static_cast<std::uint16_t>(r->passive_opened().port());
   error = !r ? "node " + node + " did not answer"
@@ -60,12 +66,8 @@ asio::awaitable<std::optional<std::uint16_t>> node_open_passive(NodeRegistry& no
 
 link::Envelope pooled_open(std::uint64_t ticket, const std::string& allowed_ip,
                            std::chrono::milliseconds accept_timeout, std::uint16_t port) {
-  link::Envelope env;
-  auto* op = env.mutable_open_passive();
-  op->set_ticket(ticket);
-  op->set_allowed_ip(allowed_ip);
-  op->set_accept_timeout_ms(static_cast<std::uint32_t>(accept_timeout.count()));
-  op->set_pooled_port(port);
+  auto env = open_passive_envelope(ticket, allowed_ip, accept_timeout);
+  env.mutable_open_passive()->set_pooled_port(port);
   return env;
 }
 

@@ -169,7 +169,9 @@ class Session : public LineReceiver, public std::enable_shared_from_this<Session
   // coming, or on the master. Replies with an error itself and returns false.
   asio::awaitable<bool> open_passive(bool for_epsv, DataSetup& out);
   // A listener on `node` for `ticket`: a pooled one (its OpenPassive sent now,
-  // or held back with `hold_open`), else one the node opens on request.
+  // or held back with `hold_open`, which is only for the client's own data
+  // connection: send_held_open() allows the client's address), else one the
+  // node opens on request.
   asio::awaitable<std::optional<NodePassive>> open_node_listener(const std::string& node, std::uint64_t ticket,
                                                                  const std::string& allowed_ip, bool hold_open);
   void send_held_open(NodePassive& np);

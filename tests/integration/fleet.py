@@ -428,6 +428,18 @@ class Cluster:
     def node_config(self, name: str) -> Path:
         return self.state_dir / "nodes" / f"{name}.toml"
 
+    def restart_nodes_with(self, data_setting: str, timeout: float = 30) -> None:
+        """Restarts every node with `data_setting` (e.g. "handoff = false")
+        added to the [data] section of its config, and waits until all are
+        online again."""
+        for node in self.node_names:
+            config = self.node_config(node)
+            config.write_text(config.read_text().replace("[data]\n", f"[data]\n{data_setting}\n", 1))
+            self.kill_node(node)
+            self.start_node(node)
+        for node in self.node_names:
+            self.wait_node_state(node, "online", timeout)
+
     def add_user(self, user: str, password: str) -> None:
         """Creates a user before the first start (so `up` makes no demo user)
         and logs in as it from then on."""

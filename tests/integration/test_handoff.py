@@ -100,13 +100,7 @@ def test_the_handoff_socket_refuses_what_the_master_did_not_announce(cluster, ft
 
 def test_without_handoff_the_bytes_are_relayed(cluster, placed):
     # Last in the module: it restarts every node with handoff = false.
-    for node in cluster.node_names:
-        config = cluster.node_config(node)
-        config.write_text(config.read_text().replace("[data]\n", "[data]\nhandoff = false\n", 1))
-        cluster.kill_node(node)
-        cluster.start_node(node)
-    for node in cluster.node_names:
-        cluster.wait_node_state(node, "online", 30)
+    cluster.restart_nodes_with("handoff = false")
     ftp = cluster.ftp()
     handoffs, relays = count(cluster, "handoff of the connection"), count(cluster, "relay from peer")
     transfer, path, data = through_other_node(

@@ -76,13 +76,7 @@ def test_a_file_fetched_again_at_the_end_of_the_directory_stays_on_its_holder(cl
 @pytest.fixture(scope="module")
 def small_pool(cluster, directory):
     """Every node restarted with passive_pool = 2."""
-    for node in cluster.node_names:
-        config = cluster.node_config(node)
-        config.write_text(config.read_text().replace("[data]\n", "[data]\npassive_pool = 2\n", 1))
-        cluster.kill_node(node)
-        cluster.start_node(node)
-    for node in cluster.node_names:
-        cluster.wait_node_state(node, "online", 30)
+    cluster.restart_nodes_with("passive_pool = 2")
     return 2
 
 
