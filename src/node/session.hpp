@@ -1,7 +1,9 @@
 // Session: one authenticated link to the master. Reports disk space and (when
-// asked) the inventory, sends heartbeats, and serves the master's requests (passive
-// listeners, transfers, file operations) until the link closes; then aborts
-// every listener and transfer it started, since they belong to that link.
+// asked) the inventory, sends heartbeats, keeps a pool of passive listeners
+// announced to the master, and serves the master's requests and events
+// (passive listeners, transfers, file operations) until the link closes;
+// then aborts every listener and transfer it started, since they belong to
+// that link.
 #pragma once
 
 #include <asio.hpp>
