@@ -477,6 +477,8 @@ void Session::open_pool() {
   if (ports.size() < size)
     spdlog::warn("opened only {} of {} pooled passive listeners: the passive port range {}-{} is short of free ports",
                  ports.size(), size, context_->config.passive_ports.first, context_->config.passive_ports.last);
+  else
+    spdlog::info("{} passive listeners opened ahead for the master's PASV replies ([data] passive_pool)", size);
   announce_pool(ports);
 }
 
