@@ -147,7 +147,7 @@ TEST_F(NodeServerTest, RegistersWithHelloDiskStatusInventoryAndHeartbeats) {
   root.write("d/.fleetftp-part.9.c.txt", "half an upload");
   run([&]() -> asio::awaitable<void> {
     const auto inventory = co_await connect_node();
-    EXPECT_EQ(master.hello.version(), 1u);
+    EXPECT_EQ(master.hello.version(), 2u);
     EXPECT_EQ(master.hello.node_name(), "n1");
     EXPECT_EQ(master.hello.node_nonce().size(), 32u);
     EXPECT_EQ(master.hello.data_address(), kNodeIp);
