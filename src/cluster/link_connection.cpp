@@ -35,6 +35,7 @@ void LinkConnection::send(const link::Envelope& env) {
 }
 
 void LinkConnection::reply(std::uint64_t request_id, link::Envelope env) {
+  if (request_id == 0) return;
   env.set_id(request_id);
   env.set_is_reply(true);
   send(env);

@@ -34,7 +34,8 @@ class LinkConnection : public std::enable_shared_from_this<LinkConnection> {
   // Queues a message; never blocks. Messages are written in order.
   void send(const link::Envelope& env);
 
-  // Replies to request `request_id` with `env` (sets env.id).
+  // Replies to request `request_id` with `env` (sets env.id). Id 0 is an
+  // event, which is never answered: nothing is sent.
   void reply(std::uint64_t request_id, link::Envelope env);
 
   // Sends `env` as a request and waits for its reply. nullopt on timeout or

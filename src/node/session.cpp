@@ -4,6 +4,7 @@
 
 #include <exception>
 #include <functional>
+#include <utility>
 
 #include "net/use_tuple.hpp"
 #include "net/run_on.hpp"
@@ -151,13 +152,11 @@ void Session::listen_for(std::uint64_t request_id, const link::OpenPassive& requ
   ticket->pooled = pooled;
   tickets_[ticket_id] = ticket;
 
-  if (request_id != 0) {
-    link::Envelope env;
-    auto* opened = env.mutable_passive_opened();
-    opened->set_ticket(ticket_id);
-    opened->set_port(ticket->listener->port());
-    link_->reply(request_id, std::move(env));
-  }
+  link::Envelope env;
+  auto* opened = env.mutable_passive_opened();
+  opened->set_ticket(ticket_id);
+  opened->set_port(ticket->listener->port());
+  link_->reply(request_id, std::move(env));
   spdlog::debug("ticket {}: listening on port {} for {}", ticket_id, ticket->listener->port(),
                 request.allowed_ip().empty() ? std::string("anyone") : request.allowed_ip());
 
@@ -306,16 +305,13 @@ asio::awaitable<void> Session::transfer(std::shared_ptr<Ticket> ticket, Prepared
     done.set_error("transfer aborted");
   }
   (ticket->sending ? context_->bytes_sent : context_->bytes_received) += ticket->bytes;
-  if (ticket->pooled) {
-    // The replacement of its pooled listener rides on the TransferDone.
-    ticket->pooled = false;
-    auto fresh = pool_ ? pool_->refill() : std::vector<std::uint16_t>{};
-    if (!fresh.empty()) {
-      done.set_pooled_port(fresh.back());
-      fresh.pop_back();
-    }
-    announce_pool(fresh);
+  // The replacement of a pooled listener rides on the TransferDone.
+  auto fresh = replace_pooled_listener(*ticket);
+  if (!fresh.empty()) {
+    done.set_pooled_port(fresh.back());
+    fresh.pop_back();
   }
+  announce_pool(fresh);
   forget(ticket);
 
   const auto seconds = std::chrono::duration<double>(Clock::now() - started).count();
@@ -440,7 +436,6 @@ void Session::refuse_start(std::uint64_t request_id, std::uint64_t ticket_id, li
 }
 
 void Session::reply(std::uint64_t request_id, link::OpResult result) {
-  if (request_id == 0) return;  // events (OpenPassive, StartTransfer, AbortTransfer) are never answered
   link::Envelope env;
   *env.mutable_op_result() = std::move(result);
   link_->reply(request_id, std::move(env));
@@ -463,10 +458,12 @@ void Session::forget(const std::shared_ptr<Ticket>& ticket) {
   if (it != tickets_.end() && it->second == ticket) tickets_.erase(it);
   // Ended without a TransferDone to carry it: the pooled listener's
   // replacement is announced on its own.
-  if (ticket->pooled && pool_) {
-    ticket->pooled = false;
-    announce_pool(pool_->refill());
-  }
+  announce_pool(replace_pooled_listener(*ticket));
+}
+
+std::vector<std::uint16_t> Session::replace_pooled_listener(Ticket& ticket) {
+  if (!std::exchange(ticket.pooled, false) || !pool_) return {};
+  return pool_->refill();
 }
 
 void Session::open_pool() {

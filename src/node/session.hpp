@@ -71,6 +71,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void forget(const std::shared_ptr<Ticket>& ticket);
   void open_pool();
   void announce_pool(const std::vector<std::uint16_t>& ports);
+  // Once per ticket that took a pooled listener: the fresh listeners that
+  // replace it (usually one; none when the port range has none free now).
+  std::vector<std::uint16_t> replace_pooled_listener(Ticket& ticket);
 
   std::shared_ptr<NodeContext> context_;
   std::shared_ptr<cluster::LinkConnection> link_;
