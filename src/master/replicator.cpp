@@ -57,6 +57,12 @@ Replicator::~Replicator() {
 }
 
 void Replicator::start() {
+  started_at_ = std::chrono::steady_clock::now();
+  awaited_ = store_.nodes_with_copies();
+  if (!awaited_.empty())
+    spdlog::info("{} node(s) hold copies; until each connects, its copies count as present for {} s after start "
+                 "([replication] grace_seconds)",
+                 awaited_.size(), config_.rereplicate_after.count());
   asio::co_spawn(ex_, scan_loop(), asio::detached);
   for (int i = 0; i < config_.replication_workers; ++i) asio::co_spawn(ex_, worker(), asio::detached);
 }
@@ -96,17 +102,30 @@ void Replicator::remember_unplaced(const std::string& path) {
   else unplaced_overflow_ = true;
 }
 
-// Nodes whose copies count: the serving ones, and those lost less than the
-// grace period ago (they may well come back; copying everything they held at
-// the first hiccup would flood the others).
+// Nodes whose copies count: the connected ones (a syncing node's missing
+// copies come back from its inventory, see node_in_service), those lost less
+// than the grace period ago, and, for the grace period after the master
+// started, those that held copies then and have not connected since. A node
+// may well come back: copying everything it held at the first hiccup, or
+// while it is slower than the others to start, would flood the rest.
 std::vector<std::string> Replicator::counted_nodes() const {
   std::vector<std::string> out;
-  for (auto* n : const_cast<NodeRegistry&>(nodes_).online())
-    if (n->serves()) out.push_back(n->name);
+  for (auto* n : const_cast<NodeRegistry&>(nodes_).online()) out.push_back(n->name);
   const auto now = NodeRegistry::Clock::now();
-  for (const auto& [name, when] : nodes_.lost())
+  const auto& lost = nodes_.lost();
+  for (const auto& [name, when] : lost)
     if (now - when < config_.rereplicate_after) out.push_back(name);
+  if (now - started_at_ < config_.rereplicate_after)
+    for (const auto& name : awaited_)
+      if (!lost.contains(name) && !const_cast<NodeRegistry&>(nodes_).find(name)) out.push_back(name);
   return out;
+}
+
+std::size_t Replicator::counted_copies(const std::vector<std::string>& holders) const {
+  const auto counted = counted_nodes();
+  return static_cast<std::size_t>(std::count_if(holders.begin(), holders.end(), [&](const std::string& n) {
+    return std::find(counted.begin(), counted.end(), n) != counted.end();
+  }));
 }
 
 // When the next sweep is due. A sweep is needed only when files may have
@@ -119,11 +138,14 @@ std::chrono::steady_clock::time_point Replicator::next_sweep(std::chrono::steady
   const auto now = std::chrono::steady_clock::now();
   if (sweep_wanted_ || stats_.copies_failed != failures_at_last_sweep_) return std::max(earliest, now);
   auto due = last_sweep_end_ + kIdleSweepInterval;
-  // A lost node stops counting at the end of its grace period: sweep then.
-  for (const auto& [name, when] : nodes_.lost()) {
-    const auto expiry = when + config_.rereplicate_after;
+  // A lost node, or one awaited since start, stops counting at the end of
+  // its grace period: sweep then.
+  auto sweep_after = [&](std::chrono::steady_clock::time_point since) {
+    const auto expiry = since + config_.rereplicate_after;
     if (expiry > last_sweep_start_) due = std::min(due, expiry + std::chrono::seconds(1));
-  }
+  };
+  for (const auto& [name, when] : nodes_.lost()) sweep_after(when);
+  if (!awaited_.empty()) sweep_after(started_at_);
   return std::max(earliest, due);
 }
 
@@ -221,9 +243,13 @@ asio::awaitable<void> Replicator::replicate(const std::string& path) {
   for (int copies = 0;; ++copies) {
     entry = store_.lookup(path);
     if (!entry) co_return;
-    const auto serving = std::count_if(entry->nodes.begin(), entry->nodes.end(),
-                                       [&](const std::string& n) { return nodes_.find_serving(n) != nullptr; });
-    if (serving == 0 || serving >= want) co_return;
+    if (counted_copies(entry->nodes) >= static_cast<std::size_t>(want)) co_return;
+    const bool readable = std::any_of(entry->nodes.begin(), entry->nodes.end(),
+                                      [&](const std::string& n) { return nodes_.find_serving(n) != nullptr; });
+    if (!readable) {
+      remember_unplaced(path);  // copied when a holder is back in service
+      co_return;
+    }
     if (copies >= want + kAttempts) co_return;  // something keeps failing; the next scan tries again
     if ((co_await add_copy(path)).empty()) co_return;
   }

@@ -1,7 +1,9 @@
 // Replicator: keeps every file at its wanted number of copies
 // ([replication] rules). New uploads are queued at once; a scan finds files
-// below their count (a node lost for longer than the grace period no longer
-// counts) and re-copies them node to node from a surviving copy. Scans run
+// below their count and re-copies them node to node from a surviving copy.
+// A node's copies count while it serves or syncs, and for a grace period
+// after it is lost, or after the master started when it has not connected
+// since: a restarted master does not copy what a slow node still holds. Scans run
 // when copies may have gone missing without the replicator knowing which
 // (start, a grace period ending, failed copies, an overflow of what it
 // remembers), and hourly otherwise. A node coming into service queues what
@@ -69,6 +71,8 @@ class Replicator {
   asio::awaitable<void> worker();
   asio::awaitable<void> replicate(const std::string& path);
   std::vector<std::string> counted_nodes() const;
+  // How many of `holders` count (see counted_nodes).
+  std::size_t counted_copies(const std::vector<std::string>& holders) const;
   // `path` is short of copies and no node could give or take one.
   void remember_unplaced(const std::string& path);
 
@@ -81,6 +85,10 @@ class Replicator {
   asio::steady_timer work_ready_;
   asio::steady_timer scan_timer_;
   ReplicationStats stats_;
+  // Nodes that held copies when the master started, and when it started:
+  // until they connect, their copies count for the grace period.
+  std::vector<std::string> awaited_;
+  std::chrono::steady_clock::time_point started_at_{};
   bool stopping_ = false;
   bool rescan_ = false;  // scan_soon() was called while a sweep ran
   // Files left short for want of a source or target node, retried when a

@@ -48,6 +48,7 @@ class SqliteStore final : public MetaStore {
   std::vector<FileRef> files_on_node_batch(std::string_view node, std::int64_t after_id, std::size_t limit) override;
   std::vector<FileRef> files_batch(std::int64_t after_id, std::size_t limit) override;
   std::vector<NodeUsage> node_usage() override;
+  std::vector<std::string> nodes_with_copies() override;
   void enqueue_node_op(std::string_view node, NodeOp::Kind kind, std::string_view path,
                        std::string_view path2) override;
   std::vector<NodeOp> node_ops(std::string_view node, std::size_t limit) override;

@@ -114,4 +114,19 @@ std::vector<NodeUsage> SqliteStore::node_usage() {
   return usage;
 }
 
+std::vector<std::string> SqliteStore::nodes_with_copies() {
+  // Skips from one node name to the next along copies_by_node; SELECT
+  // DISTINCT would read every copy (millions) to find a handful of names.
+  std::vector<std::string> names;
+  std::string after;
+  for (;;) {
+    Query q = db_.query("SELECT min(node) FROM copies WHERE node > ?1");
+    q.bind(after);
+    if (!q.step() || q.is_null(0)) break;
+    after = q.text(0);
+    names.push_back(after);
+  }
+  return names;
+}
+
 }  // namespace fleet::meta

@@ -164,6 +164,10 @@ class MetaStore {
   // Every file, in id order after `after_id` (scrub).
   virtual std::vector<FileRef> files_batch(std::int64_t after_id, std::size_t limit) = 0;
   virtual std::vector<NodeUsage> node_usage() = 0;
+  // The names of the nodes holding at least one copy, in name order. Cheap
+  // at any size (one index probe per node), unlike node_usage(): the master
+  // asks at start which nodes to wait for.
+  virtual std::vector<std::string> nodes_with_copies() = 0;
 
   // Changes for nodes that are offline, kept until the node confirms them.
   virtual void enqueue_node_op(std::string_view node, NodeOp::Kind kind, std::string_view path,

@@ -299,6 +299,19 @@ TEST_F(StoreTest, NodeUsageSumsCopiesPerNode) {
   EXPECT_EQ(usage[0].node, "n2");
 }
 
+TEST_F(StoreTest, NodesWithCopiesNamesEachHolderOnce) {
+  EXPECT_TRUE(store_->nodes_with_copies().empty());
+  ASSERT_EQ(put("/a", 100, "n2"), Status::Ok);
+  ASSERT_EQ(put("/b", 20, "n10"), Status::Ok);
+  ASSERT_EQ(store_->add_copy("/a", "n1"), Status::Ok);
+  ASSERT_EQ(store_->add_copy("/b", "n1"), Status::Ok);
+  ASSERT_EQ(put("/nowhere", 7, ""), Status::Ok);
+  EXPECT_EQ(store_->nodes_with_copies(), (std::vector<std::string>{"n1", "n10", "n2"}));
+
+  ASSERT_EQ(store_->remove_copy("/b", "n10"), Status::Ok);
+  EXPECT_EQ(store_->nodes_with_copies(), (std::vector<std::string>{"n1", "n2"}));
+}
+
 }  // namespace
 }  // namespace fleet::meta
 
