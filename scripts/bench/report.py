@@ -116,5 +116,19 @@ def markdown(table: list[dict], present: list[str]) -> str:
     return "\n".join(lines)
 
 
+def failures(per_server: dict[str, dict]) -> list[str]:
+    """One line per bench-tool run that failed or was cut short, with the
+    tool's own words: a cell reading n/a or "partial" is explained in
+    results.md itself, not only in a console log that may be gone."""
+    lines = []
+    for server, runs in per_server.items():
+        for key, results in runs.items():
+            for r in results:
+                if r.get("error"):
+                    what = key if r.get("scenario") in (None, key) else f"{key} ({r['scenario']})"
+                    lines.append(f"- {server} {what}: {r['error']}")
+    return lines
+
+
 def for_json(table: list[dict]) -> list[dict]:
     return [{k: v for k, v in t.items() if not k.startswith("_")} for t in table]
