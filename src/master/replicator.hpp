@@ -3,11 +3,11 @@
 // below their count and re-copies them node to node from a surviving copy.
 // A node's copies count while it serves or syncs, and for a grace period
 // after it is lost, or after the master started when it has not connected
-// since: a restarted master does not copy what a slow node still holds. Scans run
-// when copies may have gone missing without the replicator knowing which
-// (start, a grace period ending, failed copies, an overflow of what it
-// remembers), and hourly otherwise. A node coming into service queues what
-// is known instead: the copies its inventory lacked, and the files that
+// since: a restarted master does not copy what a slow node still holds.
+// Scans run when copies may have gone missing without the replicator
+// knowing which (start, a grace period ending, failed copies, an overflow of
+// what it remembers), and hourly otherwise. A node coming into service queues
+// what is known instead: the copies its inventory lacked, and the files that
 // found no node to copy from or to. A copy whose CRC-32 differs from the VFS
 // is deleted and made again. The scan searches on a thread and database
 // connection of its own, so that going through millions of files never
