@@ -11,6 +11,7 @@
 #include "ftp/ascii.hpp"
 #include "net/dial.hpp"
 #include "net/errno_code.hpp"
+#include "net/unsent_limit.hpp"
 #include "net/socket_handoff.hpp"
 #include "net/use_tuple.hpp"
 #include "net/zero_copy.hpp"
@@ -152,6 +153,7 @@ asio::awaitable<std::error_code> send_ascii(tcp::socket& socket, int fd, std::ui
 }
 
 asio::awaitable<std::error_code> send_file(Ticket& ticket, PreparedTransfer& p) {
+  net::limit_unsent(*ticket.data);
   const auto offset = p.request.offset();
   if (p.request.ascii()) co_return co_await send_ascii(*ticket.data, p.file.get(), offset, ticket.bytes);
   co_return co_await net::async_sendfile(*ticket.data, p.file.get(), offset, p.file_size - offset, ticket.bytes);
@@ -178,6 +180,7 @@ asio::awaitable<std::error_code> relay(Ticket& ticket, const link::StartTransfer
   const bool from_peer = req.kind() == link::RELAY_FROM_PEER;
   auto& source = from_peer ? *ticket.peer : *ticket.data;
   auto& sink = from_peer ? *ticket.data : *ticket.peer;
+  net::limit_unsent(sink);
   ec = co_await net::async_splice(source, sink, ticket.bytes);
   if (!ec) sink.shutdown(tcp::socket::shutdown_send, ec);
   co_return ec;
