@@ -75,7 +75,10 @@ struct Received {
   std::string problem;  // set when the message was refused
 };
 
-Received receive_with_descriptor(int unix_fd) {
+// nullopt when nothing has arrived yet: a readiness report can come before
+// the data (epoll(7) allows it, and a busy node saw it), so the caller waits
+// again rather than refusing the handoff.
+std::optional<Received> receive_with_descriptor(int unix_fd) {
   Received out;
   std::array<unsigned char, 8> bytes{};
   iovec iov{bytes.data(), bytes.size()};
@@ -91,6 +94,7 @@ Received receive_with_descriptor(int unix_fd) {
   do {
     n = ::recvmsg(unix_fd, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
   } while (n < 0 && errno == EINTR);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return std::nullopt;
   if (n < 0) {
     out.problem = "cannot read the handoff message: " + errno_code().message();
     return out;
@@ -143,9 +147,20 @@ asio::awaitable<void> receive_one(unix_stream::socket s, HandoffListener::Receiv
   }
   asio::steady_timer timer(s.get_executor());
   timer.expires_after(kReceiveLimit);
-  auto ready = co_await (s.async_wait(unix_stream::socket::wait_read, use_tuple) || timer.async_wait(use_tuple));
-  if (ready.index() == 1) co_return;
-  auto message = receive_with_descriptor(s.native_handle());
+  std::optional<Received> received;
+  while (!received) {
+    auto ready = co_await (s.async_wait(unix_stream::socket::wait_read, use_tuple) || timer.async_wait(use_tuple));
+    if (ready.index() == 1) {
+      spdlog::warn("socket handoff refused: no handoff message within {} s", kReceiveLimit.count());
+      co_return;
+    }
+    if (const auto [ec] = std::get<0>(ready); ec) {
+      spdlog::warn("socket handoff refused: {}", ec.message());
+      co_return;
+    }
+    received = receive_with_descriptor(s.native_handle());
+  }
+  auto& message = *received;
   bool taken = false;
   if (message.problem.empty()) {
     const auto family = tcp_family(message.fd.get());
