@@ -6,10 +6,10 @@
 // the server's sending, and with fifty downloads at once the queued data no
 // longer fits the caches. Capped, the sender tops the queue up when it runs
 // low, and each side does its own work: on this project's 2-core loopback
-// bench, 50 parallel RETRs went from about 2,300 to
-// 5,200-5,400 MB/s, the client's CPU per GB halved, and single-stream RETR
-// got faster too (docs/PERFORMANCE.md, "Parallel RETR"). Bytes in flight are
-// not limited, so a long-distance transfer keeps its window full.
+// bench, 50 parallel RETRs went from about 2,300 to 5,200-5,400 MB/s, the
+// client's CPU per GB halved, and single-stream RETR got faster too
+// (docs/PERFORMANCE.md, "Parallel RETR"). Bytes in flight are not limited,
+// so a long-distance transfer keeps its window full.
 #pragma once
 
 #include <asio.hpp>
