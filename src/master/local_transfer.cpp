@@ -2,6 +2,7 @@
 #include "master/local_transfer.hpp"
 
 #include "net/dial.hpp"
+#include "net/unsent_limit.hpp"
 #include "net/zero_copy.hpp"
 
 namespace fleet::master {
@@ -61,6 +62,7 @@ asio::awaitable<void> LocalTransfer::run() {
     std::uint64_t moved = 0;
     auto& from = mode_ == Mode::RelayFromNode ? node_ : client_;
     auto& to = mode_ == Mode::RelayFromNode ? client_ : node_;
+    net::limit_unsent(to);  // as on the nodes' data sockets (net/unsent_limit.hpp)
     ec = co_await net::async_splice(from, to, moved);
     bytes_out_ += moved;
     outcome.bytes = moved;
