@@ -81,6 +81,8 @@ class NodeRegistry {
   NodeInfo* find_serving(const std::string& name);
   std::vector<NodeInfo*> online();
   std::size_t online_count() const { return nodes_.size(); }
+  // Connected (syncing or serving).
+  bool connected(const std::string& name) const { return nodes_.contains(name); }
   // When each node that was connected since start went away (for the grace period).
   const std::map<std::string, Clock::time_point>& lost() const { return lost_; }
   void record_heartbeat(NodeInfo& node, std::uint64_t bytes_total);

@@ -117,7 +117,7 @@ std::vector<std::string> Replicator::counted_nodes() const {
     if (now - when < config_.rereplicate_after) out.push_back(name);
   if (now - started_at_ < config_.rereplicate_after)
     for (const auto& name : awaited_)
-      if (!lost.contains(name) && !const_cast<NodeRegistry&>(nodes_).find(name)) out.push_back(name);
+      if (!lost.contains(name) && !nodes_.connected(name)) out.push_back(name);
   return out;
 }
 
