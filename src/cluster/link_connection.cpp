@@ -3,7 +3,24 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
 namespace fleet::cluster {
+
+namespace {
+
+// Enough for every message of a busy link in one read; a larger frame grows
+// the buffer for as long as it is being read.
+constexpr std::size_t kReadChunk = 64 * 1024;
+
+std::uint32_t frame_length(const char* header) {
+  const auto* p = reinterpret_cast<const unsigned char*>(header);
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
+}
+
+}  // namespace
 
 LinkConnection::LinkConnection(asio::ip::tcp::socket socket) : socket_(std::move(socket)) {
   std::error_code ec;
@@ -12,26 +29,41 @@ LinkConnection::LinkConnection(asio::ip::tcp::socket socket) : socket_(std::move
   auto local = socket_.local_endpoint(ec);
   if (!ec) local_ip_ = local.address().to_string();
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  // flush() writes in place and must never block the event loop.
+  socket_.non_blocking(true, ec);
 }
 
 LinkConnection::~LinkConnection() { close(); }
 
 void LinkConnection::send(const link::Envelope& env) {
   if (!open_) return;
-  std::string frame(4, '\0');
-  const auto body = env.SerializeAsString();
-  const auto n = static_cast<std::uint32_t>(body.size());
-  frame[0] = static_cast<char>(n >> 24);
-  frame[1] = static_cast<char>(n >> 16);
-  frame[2] = static_cast<char>(n >> 8);
-  frame[3] = static_cast<char>(n);
-  frame += body;
-  out_.push_back(std::move(frame));
-  if (!writing_) {
-    writing_ = true;
-    asio::co_spawn(socket_.get_executor(), [self = shared_from_this()]() { return self->write_loop(); },
-                   asio::detached);
+  const auto n = static_cast<std::uint32_t>(env.ByteSizeLong());
+  const char header[4] = {static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
+                          static_cast<char>(n)};
+  out_.append(header, sizeof header);
+  env.AppendToString(&out_);
+  if (writing_ || flush_posted_) return;
+  flush_posted_ = true;
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->flush_posted_ = false;
+    self->flush();
+  });
+}
+
+void LinkConnection::flush() {
+  if (!open_ || writing_ || out_.empty()) return;
+  std::error_code ec;
+  const std::size_t n = socket_.write_some(asio::buffer(out_), ec);
+  if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+    close();
+    return;
   }
+  out_.erase(0, n);
+  if (out_.empty()) return;
+  // The kernel took part of it: the rest waits for room.
+  writing_ = true;
+  asio::co_spawn(socket_.get_executor(), [self = shared_from_this()]() { return self->write_loop(); },
+                 asio::detached);
 }
 
 void LinkConnection::reply(std::uint64_t request_id, link::Envelope env) {
@@ -43,12 +75,8 @@ void LinkConnection::reply(std::uint64_t request_id, link::Envelope env) {
 
 asio::awaitable<void> LinkConnection::write_loop() {
   while (open_ && !out_.empty()) {
-    // Batch everything queued so far into one write.
-    std::string batch;
-    while (!out_.empty() && batch.size() < (1u << 20)) {
-      batch += out_.front();
-      out_.pop_front();
-    }
+    // What is queued meanwhile goes in the next write.
+    const std::string batch = std::exchange(out_, {});
     auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(batch), net::use_tuple);
     (void)n;
     if (ec) {
@@ -74,27 +102,48 @@ asio::awaitable<std::optional<link::Envelope>> LinkConnection::call(link::Envelo
   co_return std::move(pending->reply);
 }
 
-asio::awaitable<std::optional<link::Envelope>> LinkConnection::read_one() {
-  unsigned char header[4];
-  auto [ec, n] = co_await asio::async_read(socket_, asio::buffer(header), net::use_tuple);
-  (void)n;
-  if (ec) co_return std::nullopt;
-  const std::uint32_t len = (std::uint32_t{header[0]} << 24) | (std::uint32_t{header[1]} << 16) |
-                            (std::uint32_t{header[2]} << 8) | std::uint32_t{header[3]};
+std::optional<link::Envelope> LinkConnection::take_frame(bool& bad) {
+  const std::size_t held = in_end_ - in_begin_;
+  if (held < 4) return std::nullopt;
+  const std::uint32_t len = frame_length(in_.data() + in_begin_);
   if (len > kMaxFrame) {
     spdlog::warn("node link {}: frame of {} bytes exceeds the limit; closing", remote_ip_, len);
-    co_return std::nullopt;
+    bad = true;
+    return std::nullopt;
   }
-  std::string body(len, '\0');
-  auto [ec2, n2] = co_await asio::async_read(socket_, asio::buffer(body), net::use_tuple);
-  (void)n2;
-  if (ec2) co_return std::nullopt;
+  if (held - 4 < len) return std::nullopt;
   link::Envelope env;
-  if (!env.ParseFromString(body)) {
+  if (!env.ParseFromArray(in_.data() + in_begin_ + 4, static_cast<int>(len))) {
     spdlog::warn("node link {}: undecodable message; closing", remote_ip_);
-    co_return std::nullopt;
+    bad = true;
+    return std::nullopt;
   }
-  co_return env;
+  in_begin_ += 4 + len;
+  return env;
+}
+
+asio::awaitable<std::optional<link::Envelope>> LinkConnection::read_one() {
+  for (;;) {
+    bool bad = false;
+    if (auto env = take_frame(bad)) co_return env;
+    if (bad) co_return std::nullopt;
+    // Keep the partial frame at the front, with room for at least its rest.
+    const std::size_t held = in_end_ - in_begin_;
+    if (in_begin_ > 0) std::memmove(in_.data(), in_.data() + in_begin_, held);
+    in_begin_ = 0;
+    in_end_ = held;
+    const std::size_t need = held >= 4 ? std::max(kReadChunk, 4 + frame_length(in_.data()) - held) : kReadChunk;
+    if (in_.size() < held + need) {
+      in_.resize(held + need);
+    } else if (in_.size() > 4 * kReadChunk && held + need <= kReadChunk) {
+      // A large frame (an inventory chunk) is done: give its room back.
+      in_.resize(kReadChunk);
+      in_.shrink_to_fit();
+    }
+    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(in_.data() + held, in_.size() - held), net::use_tuple);
+    in_end_ += n;
+    if (ec) co_return std::nullopt;
+  }
 }
 
 asio::awaitable<void> LinkConnection::run(std::function<void(link::Envelope)> on_message) {

@@ -5,17 +5,21 @@
 // be in flight at once; everything else is handed to the message handler given
 // to run(). All methods must be called from the connection's executor (the
 // processes run one event loop thread each, so there is no locking).
+//
+// A small file costs a message each way, so the link saves system calls:
+// what is sent while one handler runs leaves in one write, after it (or at
+// flush()), and a read takes every frame the kernel holds at once.
 #pragma once
 
 #include <asio.hpp>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "link.pb.h"
 
@@ -31,8 +35,13 @@ class LinkConnection : public std::enable_shared_from_this<LinkConnection> {
   LinkConnection(const LinkConnection&) = delete;
   LinkConnection& operator=(const LinkConnection&) = delete;
 
-  // Queues a message; never blocks. Messages are written in order.
+  // Queues a message; never blocks. Messages are written in order, together
+  // with the others queued before the current handler returns.
   void send(const link::Envelope& env);
+
+  // Writes what is queued now instead of after the current handler: for a
+  // caller whose next step (a reply to an FTP client) should not come first.
+  void flush();
 
   // Replies to request `request_id` with `env` (sets env.id). Id 0 is an
   // event, which is never answered: nothing is sent.
@@ -64,13 +73,20 @@ class LinkConnection : public std::enable_shared_from_this<LinkConnection> {
   };
 
   asio::awaitable<void> write_loop();
+  // The next complete frame in in_, if any: nullopt when more bytes are
+  // needed, or an error (`bad` set) when the frame is oversized or undecodable.
+  std::optional<link::Envelope> take_frame(bool& bad);
 
   asio::ip::tcp::socket socket_;
   std::string remote_ip_;
   std::string local_ip_;
   bool open_ = true;
-  bool writing_ = false;
-  std::deque<std::string> out_;
+  bool writing_ = false;      // write_loop() owns out_
+  bool flush_posted_ = false;
+  std::string out_;           // frames not yet handed to the kernel
+  std::vector<char> in_;      // read buffer: [in_begin_, in_end_) holds bytes not yet taken as frames
+  std::size_t in_begin_ = 0;
+  std::size_t in_end_ = 0;
   std::uint64_t next_id_ = 1;
   std::map<std::uint64_t, std::shared_ptr<PendingCall>> pending_;
 };

@@ -332,6 +332,9 @@ std::optional<std::string> Session::start_on_node(const std::string& node, link:
   link::Envelope env;
   *env.mutable_start_transfer() = std::move(start);
   info->link->send(env);
+  // Before the 150 goes to the client: the node's work is what the client
+  // waits for.
+  info->link->flush();
   return std::nullopt;
 }
 
