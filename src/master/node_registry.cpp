@@ -115,8 +115,6 @@ void NodeRegistry::unwatch(std::uint64_t ticket) {
 }
 
 void NodeRegistry::transfer_done(const std::string& node, const link::TransferDone& done) {
-  if (done.pooled_port() != 0)
-    if (auto* n = find(node)) n->pooled_ports.add(done.pooled_port());
   auto it = watches_.find(done.ticket());
   if (it == watches_.end() || it->second.node != node) {
     spdlog::debug("node {}: completion of unknown ticket {} ignored", node, done.ticket());

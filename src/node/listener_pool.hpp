@@ -4,10 +4,11 @@
 // a small file.
 //
 // Each listener serves one ticket, as one opened on request would: the
-// ticket takes it out of the pool and closes it when done, and the pool opens
-// a fresh one (the next port of the rotating range) to replace it. So a
-// client that connects late to a port it was given earlier finds it closed,
-// never another transfer's listener.
+// ticket takes it out of the pool and closes it when done. Fresh ones (the
+// next ports of the rotating range) replace the used ones in batches, once
+// half the pool is gone, so that most transfers open no listener and send no
+// announcement. A client that connects late to a port it was given earlier
+// finds it closed, never another transfer's listener.
 #pragma once
 
 #include <asio.hpp>
@@ -42,6 +43,9 @@ class ListenerPool {
   // Opens listeners until `size` wait again; returns their ports (fewer, or
   // none, when the port range has no free port now).
   std::vector<std::uint16_t> refill();
+
+  // Half the pool or more has been taken: time for refill().
+  bool low() const { return idle_.size() <= size_ / 2; }
 
   void close() { idle_.clear(); }
 

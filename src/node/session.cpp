@@ -305,29 +305,26 @@ asio::awaitable<void> Session::transfer(std::shared_ptr<Ticket> ticket, Prepared
     done.set_error("transfer aborted");
   }
   (ticket->sending ? context_->bytes_sent : context_->bytes_received) += ticket->bytes;
-  // The replacement of a pooled listener rides on the TransferDone.
-  auto fresh = replace_pooled_listener(*ticket);
-  if (!fresh.empty()) {
-    done.set_pooled_port(fresh.back());
-    fresh.pop_back();
-  }
-  announce_pool(fresh);
-  forget(ticket);
-
   const auto seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  const auto who = ticket->client.empty() ? std::string() : (ticket->sending ? " to " : " from ") + ticket->client;
-  if (done.ok()) {
-    spdlog::info("transfer {} {}{}: {} bytes in {:.2f} s", ticket->id(), verb, who, ticket->bytes, seconds);
-  } else if (done.aborted()) {
-    spdlog::info("transfer {} {}{} aborted after {} bytes", ticket->id(), verb, who, ticket->bytes);
-  } else {
-    spdlog::warn("transfer {} {}{} failed after {} bytes in {:.2f} s: {}", ticket->id(), verb, who, ticket->bytes,
-                 seconds, done.error());
-  }
 
+  // The client waits for the master's 226, which waits for this: it goes
+  // before the bookkeeping below.
   link::Envelope env;
   *env.mutable_transfer_done() = std::move(done);
   link_->send(env);
+  link_->flush();
+  forget(ticket);
+
+  const auto& sent = env.transfer_done();
+  const auto who = ticket->client.empty() ? std::string() : (ticket->sending ? " to " : " from ") + ticket->client;
+  if (sent.ok()) {
+    spdlog::info("transfer {} {}{}: {} bytes in {:.2f} s", ticket->id(), verb, who, ticket->bytes, seconds);
+  } else if (sent.aborted()) {
+    spdlog::info("transfer {} {}{} aborted after {} bytes", ticket->id(), verb, who, ticket->bytes);
+  } else {
+    spdlog::warn("transfer {} {}{} failed after {} bytes in {:.2f} s: {}", ticket->id(), verb, who, ticket->bytes,
+                 seconds, sent.error());
+  }
 }
 
 void Session::abort_transfer(std::uint64_t request_id, const link::AbortTransfer& request) {
@@ -456,14 +453,7 @@ void Session::send_disk_status() {
 void Session::forget(const std::shared_ptr<Ticket>& ticket) {
   auto it = tickets_.find(ticket->id());
   if (it != tickets_.end() && it->second == ticket) tickets_.erase(it);
-  // Ended without a TransferDone to carry it: the pooled listener's
-  // replacement is announced on its own.
-  announce_pool(replace_pooled_listener(*ticket));
-}
-
-std::vector<std::uint16_t> Session::replace_pooled_listener(Ticket& ticket) {
-  if (!std::exchange(ticket.pooled, false) || !pool_) return {};
-  return pool_->refill();
+  if (std::exchange(ticket->pooled, false) && pool_ && pool_->low()) announce_pool(pool_->refill());
 }
 
 void Session::open_pool() {

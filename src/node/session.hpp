@@ -66,14 +66,11 @@ class Session : public std::enable_shared_from_this<Session> {
   // sent as an event, a TransferDone{refused}.
   void refuse_start(std::uint64_t request_id, std::uint64_t ticket_id, link::OpResult why);
   void send_disk_status();
-  // Drops the ticket; if it had a pooled listener, the pool opens a new one
-  // and announces it in a PassivePool.
+  // Drops the ticket; if it had a pooled listener and the pool is low, the
+  // pool opens fresh ones and announces them in a PassivePool.
   void forget(const std::shared_ptr<Ticket>& ticket);
   void open_pool();
   void announce_pool(const std::vector<std::uint16_t>& ports);
-  // Once per ticket that took a pooled listener: the fresh listeners that
-  // replace it (usually one; none when the port range has none free now).
-  std::vector<std::uint16_t> replace_pooled_listener(Ticket& ticket);
 
   std::shared_ptr<NodeContext> context_;
   std::shared_ptr<cluster::LinkConnection> link_;

@@ -31,7 +31,7 @@ class Ticket {
   // Passive mode: the listener, and until when a connection (and then a
   // StartTransfer) may arrive.
   std::unique_ptr<net::PassiveListener> listener;
-  bool pooled = false;  // the listener came from the node's pool, which owes the master a new one
+  bool pooled = false;  // the listener came from the node's pool, which may need a refill when it ends
   Clock::time_point deadline = Clock::time_point::max();
   bool accepting = false;
   // Handoff instead of a listener: a node of this host passes the client's

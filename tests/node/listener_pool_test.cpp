@@ -63,6 +63,21 @@ TEST(ListenerPool, ATakenListenerLeavesThePoolAndIsReplacedByAFreshPort) {
   EXPECT_TRUE(refused(before[0]));
 }
 
+TEST(ListenerPool, IsLowOnceHalfItsListenersAreTaken) {
+  asio::io_context io;
+  net::PortCursor cursor(kRange);
+  ListenerPool pool(io.get_executor(), cursor, {"127.0.0.1"}, 4);
+  auto ports = pool.ports();
+  ASSERT_EQ(ports.size(), 4u);
+  EXPECT_FALSE(pool.low());
+  auto one = pool.take(ports[0]);
+  EXPECT_FALSE(pool.low());
+  auto two = pool.take(ports[1]);
+  EXPECT_TRUE(pool.low());
+  EXPECT_EQ(pool.refill().size(), 2u);
+  EXPECT_FALSE(pool.low());
+}
+
 TEST(ListenerPool, ATakenListenerAcceptsLikeAnyOther) {
   asio::io_context io;
   net::PortCursor cursor(kRange);
