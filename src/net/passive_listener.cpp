@@ -43,6 +43,41 @@ std::string peer_text(const asio::ip::tcp::socket& s) {
 
 }  // namespace
 
+// Shared between the listener and the completions of accept_early(), which
+// may run after the listener is closed or gone. Plain completions rather than
+// a coroutine awaiting both acceptors: a parallel group cancels the other
+// operation through its acceptor, which may no longer exist by then.
+struct PassiveListener::Early {
+  Early(asio::any_io_executor ex, std::vector<asio::ip::tcp::acceptor>* acceptors, std::uint16_t port)
+      : acceptors(acceptors), port(port), ended(std::move(ex)) {
+    ended.expires_at(asio::steady_timer::time_point::max());
+  }
+  std::vector<asio::ip::tcp::acceptor>* acceptors;  // valid while !listener_closed
+  std::uint16_t port;
+  std::optional<asio::ip::tcp::socket> socket;
+  bool running = true;
+  bool listener_closed = false;
+  asio::steady_timer ended;  // cancelled when the early accept ends
+
+  static void start(const std::shared_ptr<Early>& early, asio::ip::tcp::acceptor& acceptor) {
+    acceptor.async_accept([early, a = &acceptor](std::error_code ec, asio::ip::tcp::socket socket) {
+      // Closed, or the other acceptor was first (then `socket` just closes).
+      if (early->listener_closed || !early->running) return;
+      if (ec == asio::error::connection_aborted) return start(early, *a);
+      if (!ec) {
+        early->socket = std::move(socket);
+      } else if (ec != asio::error::operation_aborted && ec != asio::error::bad_descriptor) {
+        spdlog::warn("passive port {}: accept failed: {}", early->port, ec.message());
+      }
+      early->running = false;
+      // The other acceptor's accept must not take the next connection.
+      std::error_code ignored;
+      for (auto& other : *early->acceptors) other.cancel(ignored);
+      early->ended.cancel();
+    });
+  }
+};
+
 std::uint16_t PortCursor::next() {
   if (next_ < range_.first || next_ > range_.last) next_ = range_.first;
   const auto port = next_;
@@ -52,6 +87,14 @@ std::uint16_t PortCursor::next() {
 
 PassiveListener::PassiveListener(std::vector<asio::ip::tcp::acceptor> acceptors, std::uint16_t port)
     : acceptors_(std::move(acceptors)), port_(port) {}
+
+PassiveListener::~PassiveListener() { close(); }
+
+void PassiveListener::accept_early() {
+  if (early_ || acceptors_.empty()) return;
+  early_ = std::make_shared<Early>(acceptors_.front().get_executor(), &acceptors_, port_);
+  for (auto& acceptor : acceptors_) Early::start(early_, acceptor);
+}
 
 std::unique_ptr<PassiveListener> PassiveListener::open(asio::any_io_executor ex, PortCursor& cursor,
                                                        const std::vector<std::string>& addresses) {
@@ -90,6 +133,8 @@ std::unique_ptr<PassiveListener> PassiveListener::open(asio::any_io_executor ex,
   return nullptr;
 }
 
+bool PassiveListener::connection_waiting() const { return early_ && early_->socket.has_value(); }
+
 asio::awaitable<std::optional<asio::ip::tcp::socket>> PassiveListener::accept(std::string allowed_ip,
                                                                               std::chrono::milliseconds timeout) {
   using namespace asio::experimental::awaitable_operators;
@@ -106,6 +151,22 @@ asio::awaitable<std::optional<asio::ip::tcp::socket>> PassiveListener::accept(st
   }
 
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  if (early_) {
+    if (early_->running) {
+      early_->ended.expires_at(deadline);
+      co_await early_->ended.async_wait(use_tuple);  // cancelled when the early accept ends
+      if (early_->running) co_return std::nullopt;   // the deadline came first
+    }
+    if (early_->socket) {
+      auto socket = std::move(*early_->socket);
+      early_->socket.reset();
+      if (is_allowed(socket, allowed)) co_return std::move(socket);
+      spdlog::warn("passive port {}: refused a data connection from {} (expected {})", port_, peer_text(socket),
+                   allowed_ip);
+      std::error_code ignored;
+      socket.close(ignored);
+    }
+  }
   asio::steady_timer timer(co_await asio::this_coro::executor);
   while (!acceptors_.empty() && acceptors_.front().is_open()) {
     timer.expires_at(deadline);
@@ -136,6 +197,7 @@ asio::awaitable<std::optional<asio::ip::tcp::socket>> PassiveListener::accept(st
 }
 
 void PassiveListener::close() {
+  if (early_) early_->listener_closed = true;
   std::error_code ec;
   for (auto& acceptor : acceptors_) acceptor.close(ec);
 }

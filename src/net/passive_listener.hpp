@@ -36,19 +36,36 @@ class PassiveListener {
   static std::unique_ptr<PassiveListener> open(asio::any_io_executor ex, PortCursor& cursor,
                                                const std::vector<std::string>& addresses);
 
+  ~PassiveListener();
+  PassiveListener(const PassiveListener&) = delete;
+  PassiveListener& operator=(const PassiveListener&) = delete;
+
   std::uint16_t port() const { return port_; }
 
+  // Starts accepting now, before anyone asks, and keeps the first connection
+  // (from any address) for accept(). For a pooled listener: its client
+  // connects while its transfer command is still on the way to the master,
+  // and the node, woken by that connection anyway, accepts it then instead of
+  // when the transfer starts.
+  void accept_early();
+  // A connection accepted early waits for accept().
+  bool connection_waiting() const;
+
   // Waits for a connection from `allowed_ip` ("" accepts anyone) until
-  // `timeout`; nullopt on timeout, close() or error.
+  // `timeout`; nullopt on timeout, close() or error. A connection accepted
+  // early from another address is closed, and waiting continues.
   asio::awaitable<std::optional<asio::ip::tcp::socket>> accept(std::string allowed_ip,
                                                                std::chrono::milliseconds timeout);
   void close();
 
  private:
+  struct Early;
+
   PassiveListener(std::vector<asio::ip::tcp::acceptor> acceptors, std::uint16_t port);
 
   std::vector<asio::ip::tcp::acceptor> acceptors_;
   std::uint16_t port_;
+  std::shared_ptr<Early> early_;  // set by accept_early()
 };
 
 // True when `socket`'s peer is `allowed_ip` ("" allows anyone); an IPv4 peer

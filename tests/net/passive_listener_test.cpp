@@ -122,6 +122,106 @@ TEST(PassiveListener, CloseEndsAWaitingAccept) {
   });
 }
 
+tcp::socket connect_from(asio::io_context& io, const char* from, const char* to, std::uint16_t port) {
+  tcp::socket s(io);
+  s.open(tcp::v4());
+  s.bind(tcp::endpoint(asio::ip::make_address(from), 0));
+  s.connect(tcp::endpoint(asio::ip::make_address(to), port));
+  return s;
+}
+
+// Runs the loop until `ready` holds (or a second passes).
+template <class Ready>
+void run_until(asio::io_context& io, Ready ready) {
+  const auto deadline = std::chrono::steady_clock::now() + 1s;
+  while (!ready() && std::chrono::steady_clock::now() < deadline) {
+    io.restart();
+    io.run_for(5ms);
+  }
+}
+
+TEST(PassiveListener, AConnectionAcceptedEarlyWaitsForAccept) {
+  asio::io_context io;
+  PortCursor cursor(kRange);
+  auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"});
+  ASSERT_TRUE(listener);
+  listener->accept_early();
+  EXPECT_FALSE(listener->connection_waiting());
+  auto client = connect_from(io, "127.0.0.1", "127.0.0.1", listener->port());
+  // The connection is accepted before anyone asks for it.
+  run_until(io, [&] { return listener->connection_waiting(); });
+  EXPECT_TRUE(listener->connection_waiting());
+  run_coro(io, [&]() -> asio::awaitable<void> {
+    auto accepted = co_await listener->accept("127.0.0.1", 5s);
+    EXPECT_TRUE(accepted.has_value());
+    if (accepted) {
+      EXPECT_EQ(accepted->remote_endpoint().port(), client.local_endpoint().port());
+    }
+  });
+  EXPECT_FALSE(listener->connection_waiting());
+}
+
+TEST(PassiveListener, AnEarlyConnectionFromAnotherAddressIsRefusedAndWaitingContinues) {
+  asio::io_context io;
+  PortCursor cursor(kRange);
+  // Two addresses: the early accept of the other one must not take the
+  // client's connection after the thief's.
+  auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1", "127.0.0.2"});
+  ASSERT_TRUE(listener);
+  listener->accept_early();
+  auto thief = connect_from(io, "127.0.0.3", "127.0.0.2", listener->port());
+  run_until(io, [&] { return listener->connection_waiting(); });
+  EXPECT_TRUE(listener->connection_waiting());
+  run_coro(io, [&]() -> asio::awaitable<void> {
+    auto client = connect_from(io, "127.0.0.1", "127.0.0.1", listener->port());
+    auto accepted = co_await listener->accept("127.0.0.1", 5s);
+    EXPECT_TRUE(accepted.has_value());
+    if (accepted) {
+      EXPECT_EQ(accepted->remote_endpoint().port(), client.local_endpoint().port());
+    }
+    char byte;
+    auto [ec, n] = co_await thief.async_read_some(asio::buffer(&byte, 1), net::use_tuple);
+    EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset) << ec.message();
+    EXPECT_EQ(n, 0u);
+  });
+}
+
+TEST(PassiveListener, AnEarlyAcceptEndsWithItsListener) {
+  asio::io_context io;
+  PortCursor cursor(kRange);
+  for (const bool connected : {false, true}) {
+    auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1", "127.0.0.2"});
+    ASSERT_TRUE(listener);
+    listener->accept_early();
+    std::optional<tcp::socket> client;
+    if (connected) client = connect_from(io, "127.0.0.1", "127.0.0.1", listener->port());
+    io.restart();
+    io.poll();
+    const auto port = listener->port();
+    listener.reset();  // completions still pending must not touch it
+    io.restart();
+    io.run_for(50ms);
+    tcp::socket late(io);
+    std::error_code ec;
+    late.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+    EXPECT_EQ(ec, asio::error::connection_refused);
+  }
+}
+
+TEST(PassiveListener, AcceptTimesOutWhileNoEarlyConnectionCame) {
+  asio::io_context io;
+  PortCursor cursor(kRange);
+  auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"});
+  ASSERT_TRUE(listener);
+  listener->accept_early();
+  run_coro(io, [&]() -> asio::awaitable<void> {
+    const auto start = std::chrono::steady_clock::now();
+    auto accepted = co_await listener->accept("127.0.0.1", 200ms);
+    EXPECT_FALSE(accepted.has_value());
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 190ms);
+  });
+}
+
 TEST(PassiveListener, SkipsABusyPort) {
   asio::io_context io;
   const config::PortRange range{32140, 32141};
