@@ -197,7 +197,13 @@ asio::awaitable<std::optional<asio::ip::tcp::socket>> PassiveListener::accept(st
 }
 
 void PassiveListener::close() {
-  if (early_) early_->listener_closed = true;
+  if (early_ && !early_->listener_closed) {
+    // The completions return at once from now on: wake a waiting accept()
+    // here, which then finds the acceptors closed.
+    early_->listener_closed = true;
+    early_->running = false;
+    early_->ended.cancel();
+  }
   std::error_code ec;
   for (auto& acceptor : acceptors_) acceptor.close(ec);
 }

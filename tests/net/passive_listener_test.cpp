@@ -208,6 +208,23 @@ TEST(PassiveListener, AnEarlyAcceptEndsWithItsListener) {
   }
 }
 
+TEST(PassiveListener, CloseEndsAnAcceptWaitingForAnEarlyConnection) {
+  asio::io_context io;
+  PortCursor cursor(kRange);
+  auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"});
+  ASSERT_TRUE(listener);
+  listener->accept_early();
+  asio::steady_timer closer(io);
+  closer.expires_after(50ms);
+  closer.async_wait([&](std::error_code) { listener->close(); });
+  run_coro(io, [&]() -> asio::awaitable<void> {
+    const auto start = std::chrono::steady_clock::now();
+    auto accepted = co_await listener->accept("127.0.0.1", 10s);
+    EXPECT_FALSE(accepted.has_value());
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  });
+}
+
 TEST(PassiveListener, AcceptTimesOutWhileNoEarlyConnectionCame) {
   asio::io_context io;
   PortCursor cursor(kRange);
