@@ -33,6 +33,17 @@ std::size_t bytes_waiting(tcp::socket& s) {
   return readable.get();
 }
 
+// The paths of the next `count` FileOps read from `link` (fewer if it ends).
+asio::awaitable<std::vector<std::string>> read_paths(LinkConnection& link, int count) {
+  std::vector<std::string> paths;
+  for (int i = 0; i < count; ++i) {
+    auto env = co_await link.read_one();
+    if (!env) break;
+    paths.push_back(env->file_op().path());
+  }
+  co_return paths;
+}
+
 TEST(LinkConnection, MessagesSentInOneHandlerLeaveInOneWriteAfterIt) {
   asio::io_context io;
   auto [raw, mine] = testing::make_socket_pair(io);
@@ -82,11 +93,7 @@ TEST(LinkConnection, ReadsFramesSplitAcrossWritesAndSeveralInOneRead) {
       }
     };
     asio::co_spawn(io, writer(), asio::detached);
-    for (int i = 0; i < 3; ++i) {
-      auto env = co_await link->read_one();
-      if (!env) break;
-      paths.push_back(env->file_op().path());
-    }
+    paths = co_await read_paths(*link, 3);
   });
   ASSERT_EQ(paths.size(), 3u);
   EXPECT_EQ(paths[0], "/1");
@@ -105,11 +112,7 @@ TEST(LinkConnection, TwoLinksExchangeMessagesLargeAndSmallInOrder) {
     left->send(file_op("/first"));
     left->send(file_op(big));
     left->send(file_op("/last"));
-    for (int i = 0; i < 3; ++i) {
-      auto env = co_await right->read_one();
-      if (!env) break;
-      paths.push_back(env->file_op().path());
-    }
+    paths = co_await read_paths(*right, 3);
   });
   ASSERT_EQ(paths.size(), 3u);
   EXPECT_EQ(paths[0], "/first");
