@@ -183,14 +183,16 @@ std::vector<Entry> SqliteStore::list_dir(std::string_view path) {
 std::optional<Entry> SqliteStore::next_file(std::string_view path) {
   auto parts = split_path(path);
   if (!parts || parts->empty()) return std::nullopt;
-  Entry dir;
-  if (walk(Parts(*parts).first(parts->size() - 1), dir) != Status::Ok || !dir.is_dir) return std::nullopt;
+  // Asked at every PASV after a RETR: the directory's id usually comes from
+  // dir_ids_, with no query.
+  const auto dir = dir_id(Parts(*parts).first(parts->size() - 1));
+  if (!dir) return std::nullopt;
   // The inner LIMIT bounds the walk along the (parent, name) index when
   // many directories follow.
   Query q = db_.query(
       "SELECT * FROM (SELECT " ENTRY_COLUMNS " FROM entries WHERE parent = ?1 AND name > ?2 ORDER BY name LIMIT 16) "
       "WHERE is_dir = 0 LIMIT 1");
-  q.bind(dir.id, parts->back());
+  q.bind(*dir, parts->back());
   if (!q.step()) return std::nullopt;
   Entry e = read_entry(q);
   e.nodes = nodes_of(e.id);
