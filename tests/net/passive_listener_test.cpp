@@ -4,6 +4,7 @@
 
 #include "net/dial.hpp"
 #include "run_coro.hpp"
+#include "support/own_loopback.hpp"
 
 namespace fleet::net {
 namespace {
@@ -15,8 +16,13 @@ using testing::run_coro;
 // Below the kernel's ephemeral range (32768-60999), so outgoing connections of
 // other tests never hold these ports.
 constexpr config::PortRange kRange{32100, 32139};
+// Listeners are opened on this process's own loopback addresses; clients
+// connect from the fixed ones below (127.0.0.1 is the allowed one).
+const std::string kA = testing::own_loopback(1);
+const std::string kB = testing::own_loopback(2);
+const std::string kC = testing::own_loopback(3);
 
-tcp::socket connect_from(asio::io_context& io, const char* from, const char* to, std::uint16_t port) {
+tcp::socket connect_from(asio::io_context& io, const std::string& from, const std::string& to, std::uint16_t port) {
   tcp::socket s(io);
   s.open(tcp::v4());
   s.bind(tcp::endpoint(asio::ip::make_address(from), 0));
@@ -68,14 +74,14 @@ TEST(PortCursor, SinglePortRange) {
 TEST(PassiveListener, AcceptsTheAllowedAddress) {
   asio::io_context io;
   PortCursor cursor(kRange);
-  auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"});
+  auto listener = PassiveListener::open(io.get_executor(), cursor, {kA});
   ASSERT_TRUE(listener);
   EXPECT_GE(listener->port(), kRange.first);
   EXPECT_LE(listener->port(), kRange.last);
 
   run_coro(io, [&]() -> asio::awaitable<void> {
     tcp::socket client(io);
-    client.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), listener->port()));
+    client.connect(tcp::endpoint(asio::ip::make_address(kA), listener->port()));
     auto accepted = co_await listener->accept("127.0.0.1", 5s);
     EXPECT_TRUE(accepted.has_value());
     if (accepted) {
@@ -87,12 +93,12 @@ TEST(PassiveListener, AcceptsTheAllowedAddress) {
 TEST(PassiveListener, RefusesOtherAddressesAndKeepsWaiting) {
   asio::io_context io;
   PortCursor cursor(kRange);
-  auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"});
+  auto listener = PassiveListener::open(io.get_executor(), cursor, {kA});
   ASSERT_TRUE(listener);
 
   run_coro(io, [&]() -> asio::awaitable<void> {
-    auto thief = connect_from(io, "127.0.0.2", "127.0.0.1", listener->port());
-    auto client = connect_from(io, "127.0.0.1", "127.0.0.1", listener->port());
+    auto thief = connect_from(io, "127.0.0.2", kA, listener->port());
+    auto client = connect_from(io, "127.0.0.1", kA, listener->port());
     co_await expect_accepted(*listener, client);
     co_await expect_closed(thief);
   });
@@ -101,13 +107,13 @@ TEST(PassiveListener, RefusesOtherAddressesAndKeepsWaiting) {
 TEST(PassiveListener, EmptyAllowedAddressAcceptsAnyone) {
   asio::io_context io;
   PortCursor cursor(kRange);
-  auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"});
+  auto listener = PassiveListener::open(io.get_executor(), cursor, {kA});
   ASSERT_TRUE(listener);
   run_coro(io, [&]() -> asio::awaitable<void> {
     tcp::socket client(io);
     client.open(tcp::v4());
     client.bind(tcp::endpoint(asio::ip::make_address("127.0.0.2"), 0));
-    client.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), listener->port()));
+    client.connect(tcp::endpoint(asio::ip::make_address(kA), listener->port()));
     auto accepted = co_await listener->accept("", 5s);
     EXPECT_TRUE(accepted.has_value());
   });
@@ -120,7 +126,7 @@ TEST(PassiveListener, AnAcceptWithoutAConnectionEndsAtItsDeadlineOrAtClose) {
   PortCursor cursor(kRange);
   for (const bool early : {false, true}) {
     for (const bool closed : {false, true}) {
-      auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"});
+      auto listener = PassiveListener::open(io.get_executor(), cursor, {kA});
       ASSERT_TRUE(listener);
       if (early) listener->accept_early();
       asio::steady_timer closer(io);
@@ -146,11 +152,11 @@ TEST(PassiveListener, AnAcceptWithoutAConnectionEndsAtItsDeadlineOrAtClose) {
 TEST(PassiveListener, AConnectionAcceptedEarlyWaitsForAccept) {
   asio::io_context io;
   PortCursor cursor(kRange);
-  auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"});
+  auto listener = PassiveListener::open(io.get_executor(), cursor, {kA});
   ASSERT_TRUE(listener);
   listener->accept_early();
   EXPECT_FALSE(listener->connection_waiting());
-  auto client = connect_from(io, "127.0.0.1", "127.0.0.1", listener->port());
+  auto client = connect_from(io, "127.0.0.1", kA, listener->port());
   // The connection is accepted before anyone asks for it.
   run_until(io, [&] { return listener->connection_waiting(); });
   EXPECT_TRUE(listener->connection_waiting());
@@ -163,14 +169,14 @@ TEST(PassiveListener, AnEarlyConnectionFromAnotherAddressIsRefusedAndWaitingCont
   PortCursor cursor(kRange);
   // Two addresses: the early accept of the other one must not take the
   // client's connection after the thief's.
-  auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1", "127.0.0.2"});
+  auto listener = PassiveListener::open(io.get_executor(), cursor, {kA, kB});
   ASSERT_TRUE(listener);
   listener->accept_early();
-  auto thief = connect_from(io, "127.0.0.3", "127.0.0.2", listener->port());
+  auto thief = connect_from(io, "127.0.0.3", kB, listener->port());
   run_until(io, [&] { return listener->connection_waiting(); });
   EXPECT_TRUE(listener->connection_waiting());
   run_coro(io, [&]() -> asio::awaitable<void> {
-    auto client = connect_from(io, "127.0.0.1", "127.0.0.1", listener->port());
+    auto client = connect_from(io, "127.0.0.1", kA, listener->port());
     co_await expect_accepted(*listener, client);
     co_await expect_closed(thief);
   });
@@ -180,11 +186,11 @@ TEST(PassiveListener, AnEarlyAcceptEndsWithItsListener) {
   asio::io_context io;
   PortCursor cursor(kRange);
   for (const bool connected : {false, true}) {
-    auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1", "127.0.0.2"});
+    auto listener = PassiveListener::open(io.get_executor(), cursor, {kA, kB});
     ASSERT_TRUE(listener);
     listener->accept_early();
     std::optional<tcp::socket> client;
-    if (connected) client = connect_from(io, "127.0.0.1", "127.0.0.1", listener->port());
+    if (connected) client = connect_from(io, "127.0.0.1", kA, listener->port());
     io.restart();
     io.poll();
     const auto port = listener->port();
@@ -193,7 +199,7 @@ TEST(PassiveListener, AnEarlyAcceptEndsWithItsListener) {
     io.run_for(50ms);
     tcp::socket late(io);
     std::error_code ec;
-    late.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+    late.connect(tcp::endpoint(asio::ip::make_address(kA), port), ec);
     EXPECT_EQ(ec, asio::error::connection_refused);
   }
 }
@@ -201,9 +207,9 @@ TEST(PassiveListener, AnEarlyAcceptEndsWithItsListener) {
 TEST(PassiveListener, SkipsABusyPort) {
   asio::io_context io;
   const config::PortRange range{32140, 32141};
-  tcp::acceptor squatter(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), range.first));
+  tcp::acceptor squatter(io, tcp::endpoint(asio::ip::make_address(kA), range.first));
   PortCursor cursor(range);
-  auto listener = PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"});
+  auto listener = PassiveListener::open(io.get_executor(), cursor, {kA});
   ASSERT_TRUE(listener);
   EXPECT_EQ(listener->port(), range.last);
 }
@@ -211,23 +217,23 @@ TEST(PassiveListener, SkipsABusyPort) {
 TEST(PassiveListener, ExhaustedRangeGivesNothing) {
   asio::io_context io;
   const config::PortRange range{32142, 32142};
-  tcp::acceptor squatter(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), range.first));
+  tcp::acceptor squatter(io, tcp::endpoint(asio::ip::make_address(kA), range.first));
   PortCursor cursor(range);
-  EXPECT_FALSE(PassiveListener::open(io.get_executor(), cursor, {"127.0.0.1"}));
+  EXPECT_FALSE(PassiveListener::open(io.get_executor(), cursor, {kA}));
 }
 
 TEST(PassiveListener, SamePortOnTwoAddresses) {
   asio::io_context io;
   // A port busy on the second address only must be skipped too.
   const config::PortRange range{32143, 32144};
-  tcp::acceptor squatter(io, tcp::endpoint(asio::ip::make_address("127.0.0.3"), range.first));
+  tcp::acceptor squatter(io, tcp::endpoint(asio::ip::make_address(kC), range.first));
   PortCursor two(range);
-  auto listener = PassiveListener::open(io.get_executor(), two, {"127.0.0.1", "", "127.0.0.3"});
+  auto listener = PassiveListener::open(io.get_executor(), two, {kA, "", kC});
   ASSERT_TRUE(listener);
   EXPECT_EQ(listener->port(), range.last);
 
   run_coro(io, [&]() -> asio::awaitable<void> {
-    for (const char* address : {"127.0.0.3", "127.0.0.1"}) {
+    for (const std::string& address : {kC, kA}) {
       tcp::socket client(io);
       client.connect(tcp::endpoint(asio::ip::make_address(address), listener->port()));
       auto accepted = co_await listener->accept("127.0.0.1", 5s);

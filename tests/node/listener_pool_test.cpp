@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "../net/run_coro.hpp"
+#include "support/own_loopback.hpp"
 
 namespace fleet::node {
 namespace {
@@ -14,19 +15,21 @@ using asio::ip::tcp;
 
 // Below the kernel's ephemeral range, apart from the ranges of other tests.
 constexpr config::PortRange kRange{32300, 32309};
+// Listeners are opened on this process's own loopback address.
+const std::string kHere = testing::own_loopback(1);
 
 bool refused(std::uint16_t port) {
   asio::io_context io;
   tcp::socket s(io);
   std::error_code ec;
-  s.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+  s.connect({asio::ip::make_address(kHere), port}, ec);
   return ec == asio::error::connection_refused;
 }
 
 TEST(ListenerPool, OpensListenersFromTheRangeUpToItsSize) {
   asio::io_context io;
   net::PortCursor cursor(kRange);
-  ListenerPool pool(io.get_executor(), cursor, {"127.0.0.1"}, 3);
+  ListenerPool pool(io.get_executor(), cursor, {kHere}, 3);
   const auto ports = pool.ports();
   ASSERT_EQ(ports.size(), 3u);
   for (auto p : ports) {
@@ -36,7 +39,7 @@ TEST(ListenerPool, OpensListenersFromTheRangeUpToItsSize) {
   }
   // A range shorter than the pool gives what it has.
   net::PortCursor rest(kRange);
-  ListenerPool second(io.get_executor(), rest, {"127.0.0.1"}, 50);
+  ListenerPool second(io.get_executor(), rest, {kHere}, 50);
   EXPECT_EQ(second.ports().size(), kRange.size() - 3);
   EXPECT_TRUE(second.refill().empty());
 }
@@ -44,7 +47,7 @@ TEST(ListenerPool, OpensListenersFromTheRangeUpToItsSize) {
 TEST(ListenerPool, ATakenListenerLeavesThePoolAndIsReplacedByAFreshPort) {
   asio::io_context io;
   net::PortCursor cursor(kRange);
-  ListenerPool pool(io.get_executor(), cursor, {"127.0.0.1"}, 2);
+  ListenerPool pool(io.get_executor(), cursor, {kHere}, 2);
   const auto before = pool.ports();
   ASSERT_EQ(before.size(), 2u);
   auto taken = pool.take(before[0]);
@@ -66,7 +69,7 @@ TEST(ListenerPool, ATakenListenerLeavesThePoolAndIsReplacedByAFreshPort) {
 TEST(ListenerPool, IsLowOnceHalfItsListenersAreTaken) {
   asio::io_context io;
   net::PortCursor cursor(kRange);
-  ListenerPool pool(io.get_executor(), cursor, {"127.0.0.1"}, 4);
+  ListenerPool pool(io.get_executor(), cursor, {kHere}, 4);
   auto ports = pool.ports();
   ASSERT_EQ(ports.size(), 4u);
   EXPECT_FALSE(pool.low());
@@ -81,12 +84,12 @@ TEST(ListenerPool, IsLowOnceHalfItsListenersAreTaken) {
 TEST(ListenerPool, ATakenListenerAcceptsLikeAnyOther) {
   asio::io_context io;
   net::PortCursor cursor(kRange);
-  ListenerPool pool(io.get_executor(), cursor, {"127.0.0.1"}, 1);
+  ListenerPool pool(io.get_executor(), cursor, {kHere}, 1);
   ASSERT_EQ(pool.ports().size(), 1u);
   auto listener = pool.take(pool.ports()[0]);
   testing::run_coro(io, [&]() -> asio::awaitable<void> {
     tcp::socket client(io);
-    client.connect({asio::ip::make_address("127.0.0.1"), listener->port()});
+    client.connect({asio::ip::make_address(kHere), listener->port()});
     auto accepted = co_await listener->accept("127.0.0.1", 5s);
     EXPECT_TRUE(accepted.has_value());
   });
@@ -95,7 +98,7 @@ TEST(ListenerPool, ATakenListenerAcceptsLikeAnyOther) {
 TEST(ListenerPool, CloseClosesEveryWaitingListener) {
   asio::io_context io;
   net::PortCursor cursor(kRange);
-  ListenerPool pool(io.get_executor(), cursor, {"127.0.0.1"}, 2);
+  ListenerPool pool(io.get_executor(), cursor, {kHere}, 2);
   const auto ports = pool.ports();
   pool.close();
   EXPECT_TRUE(pool.ports().empty());

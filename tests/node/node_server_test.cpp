@@ -10,9 +10,9 @@
 #include <asio/experimental/awaitable_operators.hpp>
 #include <random>
 #include <string>
-#include <unistd.h>
 
 #include "fake_master.hpp"
+#include "support/own_loopback.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fleet::node {
@@ -26,10 +26,7 @@ using testing::read_all;
 using Body = link::Envelope::BodyCase;
 
 constexpr const char* kKey = "test-link-key-0123456789";
-// The node's data_address: one of its own per test process in 127/8, so that
-// a port that another test process (ctest runs them in parallel) opens
-// meanwhile is never taken for this node's.
-const std::string kNodeIp = "127.0." + std::to_string(1 + ::getpid() % 250) + ".2";
+const std::string kNodeIp = testing::own_loopback(2);  // the node's data_address
 constexpr const char* kClientIp = "127.0.0.1";  // where clients and peers connect from
 
 std::string random_bytes(std::size_t n, unsigned seed = 7) {
