@@ -41,6 +41,14 @@ std::string peer_text(const asio::ip::tcp::socket& s) {
   return ec ? std::string("an unknown address") : peer.address().to_string();
 }
 
+// A connection from an address other than the allowed one: logged and closed.
+void refuse(std::uint16_t port, asio::ip::tcp::socket& socket, const std::string& allowed_ip) {
+  spdlog::warn("passive port {}: refused a data connection from {} (expected {})", port, peer_text(socket),
+               allowed_ip);
+  std::error_code ignored;
+  socket.close(ignored);
+}
+
 }  // namespace
 
 // Shared between the listener and the completions of accept_early(), which
@@ -161,10 +169,7 @@ asio::awaitable<std::optional<asio::ip::tcp::socket>> PassiveListener::accept(st
       auto socket = std::move(*early_->socket);
       early_->socket.reset();
       if (is_allowed(socket, allowed)) co_return std::move(socket);
-      spdlog::warn("passive port {}: refused a data connection from {} (expected {})", port_, peer_text(socket),
-                   allowed_ip);
-      std::error_code ignored;
-      socket.close(ignored);
+      refuse(port_, socket, allowed_ip);
     }
   }
   asio::steady_timer timer(co_await asio::this_coro::executor);
@@ -189,9 +194,7 @@ asio::awaitable<std::optional<asio::ip::tcp::socket>> PassiveListener::accept(st
       co_return std::nullopt;
     }
     if (is_allowed(socket, allowed)) co_return std::move(socket);
-    spdlog::warn("passive port {}: refused a data connection from {} (expected {})", port_, peer_text(socket),
-                 allowed_ip);
-    socket.close(ec);
+    refuse(port_, socket, allowed_ip);
   }
   co_return std::nullopt;
 }
