@@ -27,6 +27,7 @@ NodeConfig load_node_config(const std::filesystem::path& file) {
   }
   r.read_secret("node", "link_key", c.link_key);
   r.read_duration("node", "reconnect_delay_ms", c.reconnect_delay, 600000);
+  r.section("node").read_bool("sync_uploads", c.sync_uploads);
   r.read("data", "address", c.data_address);
   r.read("data", "public_address", c.public_address);
   r.read_ports("data", "passive_ports", c.passive_ports);

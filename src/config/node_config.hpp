@@ -22,6 +22,7 @@ struct NodeConfig {
   bool handoff = true;                     // [data] handoff: take/give client connections from/to nodes on this host
   std::uint32_t passive_pool = 16;         // [data] passive_pool: listeners kept open per master link (0 = none)
   std::chrono::milliseconds reconnect_delay{1000};  // [node] reconnect_delay_ms
+  bool sync_uploads = false;               // [node] sync_uploads: the 226 waits until the upload is on disk
   std::string log_level = "info";          // [log] level
 };
 

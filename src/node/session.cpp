@@ -285,6 +285,7 @@ asio::awaitable<void> Session::transfer(std::shared_ptr<Ticket> ticket, Prepared
   const auto verb = transfer_verb(prepared.request);
   const auto started = Clock::now();
   TransferSetting setting{context_->config.data_address, context_->disk.get_executor()};
+  setting.sync_uploads = context_->config.sync_uploads;
 
   link::TransferDone done;
   try {

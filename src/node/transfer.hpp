@@ -29,8 +29,9 @@ struct PreparedTransfer {
 // Node settings a transfer needs.
 struct TransferSetting {
   std::string data_address;    // dial clients and peers from here
-  asio::any_io_executor disk;  // for whole-file checksums
+  asio::any_io_executor disk;  // for whole-file checksums and flushes
   std::chrono::milliseconds dial_timeout{10000};
+  bool sync_uploads = false;   // flush an upload's data and name to the disk before reporting it
 };
 
 // Validates `request` and opens what it needs (creating the parent directory

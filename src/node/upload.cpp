@@ -27,8 +27,8 @@ namespace {
 constexpr std::size_t kFirstBuffer = 64u << 10;
 constexpr std::size_t kBuffer = 1u << 20;
 // Written data is handed to the disk in steps of this size while the upload
-// runs, so the fdatasync() before the 226 only waits for the last step
-// instead of the whole file.
+// runs: a large upload does not pile up dirty pages, and with sync_uploads the
+// fdatasync() before the 226 only waits for the last step, not the whole file.
 constexpr off_t kWritebackStep = 8 << 20;
 
 using net::errno_code;
@@ -66,6 +66,18 @@ asio::awaitable<void> report_whole_file(const std::filesystem::path& file, const
   done.set_file_size(facts.size);
   done.set_mtime(facts.mtime);
   done.set_crc32(facts.crc32);
+}
+
+// Flushes the directory entry of `file` (its name) to the disk.
+asio::awaitable<std::error_code> sync_folder_of(const std::filesystem::path& file, const TransferSetting& setting) {
+  auto sync = [folder = file.parent_path()] {
+    const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return errno_code();
+    const std::error_code ec = ::fsync(dir) == 0 ? std::error_code{} : errno_code();
+    ::close(dir);
+    return ec;
+  };
+  co_return co_await net::run_on(setting.disk, std::move(sync));
 }
 
 }  // namespace
@@ -149,10 +161,10 @@ asio::awaitable<void> receive_file(Ticket& ticket, PreparedTransfer& p, const Tr
   ticket.data->close(ignored);
   if (ticket.aborted) complete = false;
 
-  // Durable before it takes the final name (and before the master records it).
-  // On the disk thread: a flush can take tens of milliseconds, and the event
-  // loop keeps receiving the other uploads meanwhile.
-  if (complete) {
+  // With sync_uploads the data is on disk before the file takes its final
+  // name. On the disk thread: a flush can take tens of milliseconds, and the
+  // event loop keeps receiving the other uploads meanwhile.
+  if (complete && setting.sync_uploads) {
     auto flush = [fd] { return ::fdatasync(fd) == 0 ? std::error_code{} : errno_code(); };
     if (const auto ec = co_await net::run_on(setting.disk, std::move(flush))) {
       error = "cannot flush " + req.path() + ": " + ec.message();
@@ -173,6 +185,17 @@ asio::awaitable<void> receive_file(Ticket& ticket, PreparedTransfer& p, const Tr
       done.clear_mtime();
       done.clear_crc32();
       discard_upload(p);
+    } else if (complete && setting.sync_uploads) {
+      // The new name too, or a power cut could still lose the whole file.
+      if (const auto ec = co_await sync_folder_of(p.final_file, setting)) {
+        error = "cannot flush the folder of " + req.path() + ": " + ec.message();
+        complete = false;
+        done.clear_file_size();
+        done.clear_mtime();
+        done.clear_crc32();
+        std::error_code ignored;
+        std::filesystem::remove(p.final_file, ignored);
+      }
     }
     p.temp_file.clear();
   } else {

@@ -1,4 +1,4 @@
-// node.toml: the required keys, the [data] handoff switch and passive pool.
+// node.toml: the required keys, upload syncing, the [data] handoff switch and passive pool.
 #include <gtest/gtest.h>
 
 #include <stdexcept>
@@ -50,6 +50,12 @@ TEST_F(NodeConfigTest, PassivePoolHasADefaultAndBounds) {
   EXPECT_EQ(parse(std::string(kNode) + "[data]\npassive_pool = 1024\n").passive_pool, 1024u);
   EXPECT_NE(error(std::string(kNode) + "[data]\npassive_pool = 1025\n").find("passive_pool"), std::string::npos);
   EXPECT_NE(error(std::string(kNode) + "[data]\npassive_pool = -1\n").find("passive_pool"), std::string::npos);
+}
+
+TEST_F(NodeConfigTest, UploadsAreNotSyncedUnlessAsked) {
+  EXPECT_FALSE(parse(kNode).sync_uploads);
+  EXPECT_TRUE(parse(std::string(kNode) + "sync_uploads = true\n").sync_uploads);
+  EXPECT_NE(error(std::string(kNode) + "sync_uploads = 1\n").find("sync_uploads"), std::string::npos);
 }
 
 TEST_F(NodeConfigTest, NameRootAndKeyAreRequired) {

@@ -78,6 +78,7 @@ class NodeServerTest : public ::testing::Test {
   FakeMaster master{io, kKey};
   std::unique_ptr<NodeServer> server;
   bool server_done = false;
+  bool sync_uploads = false;
 
   void SetUp() override { start_node(); }
 
@@ -92,6 +93,7 @@ class NodeServerTest : public ::testing::Test {
     c.passive_ports = {32200, 32299};  // below the ephemeral port range
     c.passive_pool = 4;
     c.reconnect_delay = 100ms;
+    c.sync_uploads = sync_uploads;
     server = std::make_unique<NodeServer>(io, std::move(c));
     asio::co_spawn(io, server->run(), [this](std::exception_ptr e) {
       server_done = true;
@@ -526,6 +528,44 @@ TEST_F(NodeServerTest, AppendAndRestReportTheWholeFile) {
     done = co_await upload(13, appe_new, "first");
     EXPECT_TRUE(done.ok()) << done.error();
     EXPECT_EQ(root.read("new/appended.txt"), "first");
+  });
+}
+
+// [node] sync_uploads = true: the flushes must not change what is stored or reported.
+class SyncingNodeServerTest : public NodeServerTest {
+ protected:
+  void SetUp() override {
+    sync_uploads = true;
+    start_node();
+  }
+};
+
+TEST_F(SyncingNodeServerTest, NewAndAppendedUploadsAreStoredAndReportedAsWithout) {
+  const auto content = random_bytes(100000, 12);
+  run([&]() -> asio::awaitable<void> {
+    co_await connect_node();
+    auto upload = [&](std::uint64_t ticket, link::StartTransfer st,
+                      std::string data) -> asio::awaitable<link::TransferDone> {
+      const auto port = co_await open_passive(ticket);
+      EXPECT_TRUE((co_await start(st)).ok());
+      auto client = co_await connect_to_node(port);
+      co_await asio::async_write(client, asio::buffer(data), asio::use_awaitable);
+      client.shutdown(tcp::socket::shutdown_send);
+      co_return co_await done_event();
+    };
+    auto done = co_await upload(21, transfer(21, link::RECV_FILE, "/synced/new.bin"), content);
+    EXPECT_TRUE(done.ok()) << done.error();
+    EXPECT_EQ(done.file_size(), content.size());
+    EXPECT_EQ(done.crc32(), crc_of(content));
+    EXPECT_TRUE(root.read("synced/new.bin") == content);
+    EXPECT_FALSE(std::filesystem::exists(root.path() / "synced/.fleetftp-part.21.new.bin"));
+
+    auto appe = transfer(22, link::RECV_FILE, "/synced/new.bin");
+    appe.set_append(true);
+    done = co_await upload(22, appe, "tail");
+    EXPECT_TRUE(done.ok()) << done.error();
+    EXPECT_EQ(done.file_size(), content.size() + 4);
+    EXPECT_EQ(done.crc32(), crc_of(content + "tail"));
   });
 }
 
