@@ -26,9 +26,10 @@ namespace {
 // allocation (page faults and all) it never uses.
 constexpr std::size_t kFirstBuffer = 64u << 10;
 constexpr std::size_t kBuffer = 1u << 20;
-// Written data is handed to the disk in steps of this size while the upload
-// runs: a large upload does not pile up dirty pages, and with sync_uploads the
-// fdatasync() before the 226 only waits for the last step, not the whole file.
+// With sync_uploads, written data is handed to the disk in steps of this size
+// while the upload runs, so that the fdatasync() before the 226 only waits for
+// the last step instead of the whole file. Without it the kernel's flusher
+// threads write back on their own schedule, off the event loop.
 constexpr off_t kWritebackStep = 8 << 20;
 
 using net::errno_code;
@@ -120,7 +121,7 @@ asio::awaitable<void> receive_file(Ticket& ticket, PreparedTransfer& p, const Tr
       return;
     }
     written += static_cast<off_t>(chunk.size());
-    if (start >= 0 && written - written_back >= kWritebackStep) {
+    if (setting.sync_uploads && start >= 0 && written - written_back >= kWritebackStep) {
       // Starts writeback without waiting for it (an advisory call: errors
       // show up at the fdatasync below).
       (void)::sync_file_range(fd, start + written_back, written - written_back, SYNC_FILE_RANGE_WRITE);
