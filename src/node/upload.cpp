@@ -53,6 +53,13 @@ void report_facts(int fd, std::uint32_t crc, link::TransferDone& done) {
   done.set_crc32(crc);
 }
 
+// A report without the facts of a file: the upload did not take its name.
+void forget_facts(link::TransferDone& done) {
+  done.clear_file_size();
+  done.clear_mtime();
+  done.clear_crc32();
+}
+
 // Resumed and appended uploads only streamed part of the file, so the CRC of
 // the whole file comes from reading it again, away from the event loop.
 asio::awaitable<void> report_whole_file(const std::filesystem::path& file, const TransferSetting& setting,
@@ -182,18 +189,16 @@ asio::awaitable<void> receive_file(Ticket& ticket, PreparedTransfer& p, const Tr
     if (::rename(p.temp_file.c_str(), p.final_file.c_str()) != 0) {
       error = "cannot rename the upload to " + req.path() + ": " + errno_code().message();
       complete = false;
-      done.clear_file_size();
-      done.clear_mtime();
-      done.clear_crc32();
+      forget_facts(done);
       discard_upload(p);
     } else if (complete && setting.sync_uploads) {
       // The new name too, or a power cut could still lose the whole file.
       if (const auto ec = co_await sync_folder_of(p.final_file, setting)) {
         error = "cannot flush the folder of " + req.path() + ": " + ec.message();
         complete = false;
-        done.clear_file_size();
-        done.clear_mtime();
-        done.clear_crc32();
+        forget_facts(done);
+        // The master records the upload as failed, so the file must not stay
+        // behind under a name the namespace describes differently.
         std::error_code ignored;
         std::filesystem::remove(p.final_file, ignored);
       }

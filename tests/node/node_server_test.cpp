@@ -138,6 +138,17 @@ class NodeServerTest : public ::testing::Test {
     co_return reply && reply->has_op_result() ? reply->op_result() : link::OpResult{};
   }
 
+  // A passive upload of `data` under `st` (whose ticket is `ticket`); the node's report.
+  asio::awaitable<link::TransferDone> passive_upload(std::uint64_t ticket, const link::StartTransfer& st,
+                                                     const std::string& data) {
+    const auto port = co_await open_passive(ticket);
+    EXPECT_TRUE((co_await start(st)).ok());
+    auto client = co_await connect_to_node(port);
+    co_await asio::async_write(client, asio::buffer(data), asio::use_awaitable);
+    client.shutdown(tcp::socket::shutdown_send);
+    co_return co_await done_event();
+  }
+
   asio::awaitable<link::TransferDone> done_event(std::chrono::milliseconds timeout = 5s) {
     auto env = co_await master.next(Body::kTransferDone, timeout);
     EXPECT_TRUE(env.has_value()) << "no TransferDone";
@@ -498,18 +509,9 @@ TEST_F(NodeServerTest, AppendAndRestReportTheWholeFile) {
   root.write("f.txt", "hello ");
   run([&]() -> asio::awaitable<void> {
     co_await connect_node();
-    auto upload = [&](std::uint64_t ticket, link::StartTransfer st,
-                      std::string data) -> asio::awaitable<link::TransferDone> {
-      const auto port = co_await open_passive(ticket);
-      EXPECT_TRUE((co_await start(st)).ok());
-      auto client = co_await connect_to_node(port);
-      co_await asio::async_write(client, asio::buffer(data), asio::use_awaitable);
-      client.shutdown(tcp::socket::shutdown_send);
-      co_return co_await done_event();
-    };
     auto appe = transfer(11, link::RECV_FILE, "/f.txt");
     appe.set_append(true);
-    auto done = co_await upload(11, appe, "world");
+    auto done = co_await passive_upload(11, appe, "world");
     EXPECT_TRUE(done.ok()) << done.error();
     EXPECT_EQ(root.read("f.txt"), "hello world");
     EXPECT_EQ(done.file_size(), 11u);
@@ -517,7 +519,7 @@ TEST_F(NodeServerTest, AppendAndRestReportTheWholeFile) {
 
     auto rest = transfer(12, link::RECV_FILE, "/f.txt");
     rest.set_offset(5);
-    done = co_await upload(12, rest, "XY");
+    done = co_await passive_upload(12, rest, "XY");
     EXPECT_TRUE(done.ok()) << done.error();
     EXPECT_EQ(root.read("f.txt"), "helloXY");
     EXPECT_EQ(done.file_size(), 7u);
@@ -525,7 +527,7 @@ TEST_F(NodeServerTest, AppendAndRestReportTheWholeFile) {
 
     auto appe_new = transfer(13, link::RECV_FILE, "/new/appended.txt");
     appe_new.set_append(true);
-    done = co_await upload(13, appe_new, "first");
+    done = co_await passive_upload(13, appe_new, "first");
     EXPECT_TRUE(done.ok()) << done.error();
     EXPECT_EQ(root.read("new/appended.txt"), "first");
   });
@@ -544,16 +546,8 @@ TEST_F(SyncingNodeServerTest, NewAndAppendedUploadsAreStoredAndReportedAsWithout
   const auto content = random_bytes(100000, 12);
   run([&]() -> asio::awaitable<void> {
     co_await connect_node();
-    auto upload = [&](std::uint64_t ticket, link::StartTransfer st,
-                      std::string data) -> asio::awaitable<link::TransferDone> {
-      const auto port = co_await open_passive(ticket);
-      EXPECT_TRUE((co_await start(st)).ok());
-      auto client = co_await connect_to_node(port);
-      co_await asio::async_write(client, asio::buffer(data), asio::use_awaitable);
-      client.shutdown(tcp::socket::shutdown_send);
-      co_return co_await done_event();
-    };
-    auto done = co_await upload(21, transfer(21, link::RECV_FILE, "/synced/new.bin"), content);
+    const auto fresh = transfer(21, link::RECV_FILE, "/synced/new.bin");
+    auto done = co_await passive_upload(21, fresh, content);
     EXPECT_TRUE(done.ok()) << done.error();
     EXPECT_EQ(done.file_size(), content.size());
     EXPECT_EQ(done.crc32(), crc_of(content));
@@ -562,7 +556,7 @@ TEST_F(SyncingNodeServerTest, NewAndAppendedUploadsAreStoredAndReportedAsWithout
 
     auto appe = transfer(22, link::RECV_FILE, "/synced/new.bin");
     appe.set_append(true);
-    done = co_await upload(22, appe, "tail");
+    done = co_await passive_upload(22, appe, "tail");
     EXPECT_TRUE(done.ok()) << done.error();
     EXPECT_EQ(done.file_size(), content.size() + 4);
     EXPECT_EQ(done.crc32(), crc_of(content + "tail"));
