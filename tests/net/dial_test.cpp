@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "run_coro.hpp"
+#include "support/own_loopback.hpp"
 
 namespace fleet::net {
 namespace {
@@ -38,14 +39,18 @@ TEST(ConnectFrom, EmptyLocalAddressLetsTheKernelChoose) {
 
 TEST(ConnectFrom, RefusedConnectionIsAnError) {
   asio::io_context io;
+  // A port just closed on this process's own address: no parallel test can
+  // have taken it there, and a dial from another address cannot connect to
+  // itself.
+  const std::string target = fleet::testing::own_loopback(1);
   std::uint16_t port;
   {
-    tcp::acceptor probe(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    tcp::acceptor probe(io, tcp::endpoint(asio::ip::make_address(target), 0));
     port = probe.local_endpoint().port();
   }
   run_coro(io, [&]() -> asio::awaitable<void> {
     tcp::socket socket(io);
-    auto ec = co_await connect_from(socket, "127.0.0.1", "127.0.0.1", port, 5s);
+    auto ec = co_await connect_from(socket, "127.0.0.1", target, port, 5s);
     EXPECT_EQ(ec, asio::error::connection_refused) << ec.message();
     EXPECT_FALSE(socket.is_open());
   });
