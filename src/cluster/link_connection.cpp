@@ -37,11 +37,14 @@ LinkConnection::~LinkConnection() { close(); }
 
 void LinkConnection::send(const link::Envelope& env) {
   if (!open_) return;
+  // Sized once: AppendToString would walk the message again to size it.
   const auto n = static_cast<std::uint32_t>(env.ByteSizeLong());
   const char header[4] = {static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
                           static_cast<char>(n)};
   out_.append(header, sizeof header);
-  env.AppendToString(&out_);
+  const std::size_t body = out_.size();
+  out_.resize(body + n);
+  env.SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(out_.data() + body));
   if (writing_ || flush_posted_) return;
   flush_posted_ = true;
   asio::post(socket_.get_executor(), [self = shared_from_this()] {
