@@ -1,15 +1,21 @@
 #include "net/passive_listener.hpp"
 
+#include <netinet/in.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <asio/experimental/awaitable_operators.hpp>
+#include <cerrno>
 
+#include "net/errno_code.hpp"
 #include "net/use_tuple.hpp"
 
 namespace fleet::net {
 
 namespace {
+
+using asio::ip::tcp;
 
 // IPv4 peers can show up as v4-mapped IPv6 on a dual-stack listener.
 asio::ip::address unmapped(const asio::ip::address& a) {
@@ -17,74 +23,54 @@ asio::ip::address unmapped(const asio::ip::address& a) {
   return a;
 }
 
-bool is_allowed(const asio::ip::tcp::socket& s, const std::optional<asio::ip::address>& allowed) {
-  if (!allowed) return true;
+std::optional<asio::ip::address> peer_of(const tcp::socket& s) {
   std::error_code ec;
   const auto peer = s.remote_endpoint(ec);
-  return !ec && unmapped(peer.address()) == *allowed;
+  if (ec) return std::nullopt;
+  return unmapped(peer.address());
+}
+
+std::optional<asio::ip::address> peer_of(int fd) {
+  tcp::endpoint peer;
+  auto length = static_cast<socklen_t>(peer.capacity());
+  if (::getpeername(fd, peer.data(), &length) != 0) return std::nullopt;
+  peer.resize(length);
+  return unmapped(peer.address());
+}
+
+bool admitted(const std::optional<asio::ip::address>& peer, const std::optional<asio::ip::address>& allowed) {
+  return !allowed || (peer && *peer == *allowed);
+}
+
+// A connection from an address other than the allowed one is logged; the
+// caller closes it.
+void log_refused(std::uint16_t port, const std::optional<asio::ip::address>& peer, const std::string& allowed_ip) {
+  spdlog::warn("passive port {}: refused a data connection from {} (expected {})", port,
+               peer ? peer->to_string() : std::string("an unknown address"), allowed_ip);
+}
+
+// A listening socket outside the event loop: bound and listening, but
+// watched by no one, so a connection to it wakes nobody.
+UniqueFd listen_on(const tcp::endpoint& endpoint, std::error_code& ec) {
+  UniqueFd fd(::socket(endpoint.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP));
+  const int on = 1;
+  if (!fd || ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+      ::bind(fd.get(), endpoint.data(), static_cast<socklen_t>(endpoint.size())) != 0 ||
+      ::listen(fd.get(), SOMAXCONN) != 0) {
+    ec = errno_code();
+    return {};
+  }
+  return fd;
 }
 
 }  // namespace
 
-bool comes_from(const asio::ip::tcp::socket& socket, const std::string& allowed_ip) {
+bool comes_from(const tcp::socket& socket, const std::string& allowed_ip) {
   if (allowed_ip.empty()) return true;
   std::error_code ec;
   const auto allowed = asio::ip::make_address(allowed_ip, ec);
-  return !ec && is_allowed(socket, unmapped(allowed));
+  return !ec && admitted(peer_of(socket), unmapped(allowed));
 }
-
-namespace {
-
-std::string peer_text(const asio::ip::tcp::socket& s) {
-  std::error_code ec;
-  const auto peer = s.remote_endpoint(ec);
-  return ec ? std::string("an unknown address") : peer.address().to_string();
-}
-
-// A connection from an address other than the allowed one: logged and closed.
-void refuse(std::uint16_t port, asio::ip::tcp::socket& socket, const std::string& allowed_ip) {
-  spdlog::warn("passive port {}: refused a data connection from {} (expected {})", port, peer_text(socket),
-               allowed_ip);
-  std::error_code ignored;
-  socket.close(ignored);
-}
-
-}  // namespace
-
-// Shared between the listener and the completions of accept_early(), which
-// may run after the listener is closed or gone. Plain completions rather than
-// a coroutine awaiting both acceptors: a parallel group cancels the other
-// operation through its acceptor, which may no longer exist by then.
-struct PassiveListener::Early {
-  Early(asio::any_io_executor ex, std::vector<asio::ip::tcp::acceptor>* acceptors, std::uint16_t port)
-      : acceptors(acceptors), port(port), ended(std::move(ex)) {
-    ended.expires_at(asio::steady_timer::time_point::max());
-  }
-  std::vector<asio::ip::tcp::acceptor>* acceptors;  // valid while !listener_closed
-  std::uint16_t port;
-  std::optional<asio::ip::tcp::socket> socket;
-  bool running = true;
-  bool listener_closed = false;
-  asio::steady_timer ended;  // cancelled when the early accept ends
-
-  static void start(const std::shared_ptr<Early>& early, asio::ip::tcp::acceptor& acceptor) {
-    acceptor.async_accept([early, a = &acceptor](std::error_code ec, asio::ip::tcp::socket socket) {
-      // Closed, or the other acceptor was first (then `socket` just closes).
-      if (early->listener_closed || !early->running) return;
-      if (ec == asio::error::connection_aborted) return start(early, *a);
-      if (!ec) {
-        early->socket = std::move(socket);
-      } else if (ec != asio::error::operation_aborted && ec != asio::error::bad_descriptor) {
-        spdlog::warn("passive port {}: accept failed: {}", early->port, ec.message());
-      }
-      early->running = false;
-      // The other acceptor's accept must not take the next connection.
-      std::error_code ignored;
-      for (auto& other : *early->acceptors) other.cancel(ignored);
-      early->ended.cancel();
-    });
-  }
-};
 
 std::uint16_t PortCursor::next() {
   if (next_ < range_.first || next_ > range_.last) next_ = range_.first;
@@ -93,16 +79,10 @@ std::uint16_t PortCursor::next() {
   return port;
 }
 
-PassiveListener::PassiveListener(std::vector<asio::ip::tcp::acceptor> acceptors, std::uint16_t port)
-    : acceptors_(std::move(acceptors)), port_(port) {}
+PassiveListener::PassiveListener(asio::any_io_executor ex, std::vector<Parked> parked, std::uint16_t port)
+    : ex_(std::move(ex)), parked_(std::move(parked)), port_(port) {}
 
 PassiveListener::~PassiveListener() { close(); }
-
-void PassiveListener::accept_early() {
-  if (early_ || acceptors_.empty()) return;
-  early_ = std::make_shared<Early>(acceptors_.front().get_executor(), &acceptors_, port_);
-  for (auto& acceptor : acceptors_) Early::start(early_, acceptor);
-}
 
 std::unique_ptr<PassiveListener> PassiveListener::open(asio::any_io_executor ex, PortCursor& cursor,
                                                        const std::vector<std::string>& addresses) {
@@ -123,30 +103,69 @@ std::unique_ptr<PassiveListener> PassiveListener::open(asio::any_io_executor ex,
   const auto attempts = cursor.range().size();
   for (std::uint32_t i = 0; i < attempts; ++i) {
     const auto port = cursor.next();
-    std::vector<asio::ip::tcp::acceptor> acceptors;
+    std::vector<Parked> parked;
     std::error_code ec;
     for (const auto& address : bind_to) {
-      const asio::ip::tcp::endpoint ep(address, port);
-      asio::ip::tcp::acceptor acceptor(ex);
-      acceptor.open(ep.protocol(), ec);
-      if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-      if (!ec) acceptor.bind(ep, ec);
-      if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+      const tcp::endpoint endpoint(address, port);
+      auto fd = listen_on(endpoint, ec);
       if (ec) break;
-      acceptors.push_back(std::move(acceptor));
+      parked.push_back(Parked{std::move(fd), endpoint.protocol()});
     }
-    if (!ec) return std::unique_ptr<PassiveListener>(new PassiveListener(std::move(acceptors), port));
-    // Acceptors opened so far on this port close as `acceptors` goes out of scope.
+    if (!ec) return std::unique_ptr<PassiveListener>(new PassiveListener(std::move(ex), std::move(parked), port));
+    // Sockets opened so far on this port close as `parked` goes out of scope.
   }
   return nullptr;
 }
 
-bool PassiveListener::connection_waiting() const { return early_ && early_->socket.has_value(); }
+std::optional<tcp::socket> PassiveListener::take_queued(const std::optional<asio::ip::address>& allowed,
+                                                        const std::string& allowed_ip) {
+  for (auto& listening : parked_) {
+    for (;;) {
+      UniqueFd connection(::accept4(listening.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+      if (!connection) {
+        if (errno == EINTR || errno == ECONNABORTED) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+          spdlog::warn("passive port {}: accept failed: {}", port_, errno_code().message());
+        break;
+      }
+      const auto peer = peer_of(connection.get());
+      if (!admitted(peer, allowed)) {
+        log_refused(port_, peer, allowed_ip);
+        continue;  // `connection` closes
+      }
+      tcp::socket socket(ex_);
+      std::error_code ec;
+      socket.assign(listening.protocol, connection.get(), ec);
+      if (ec) {
+        spdlog::warn("passive port {}: cannot use an accepted connection: {}", port_, ec.message());
+        continue;
+      }
+      connection.release();
+      return socket;
+    }
+  }
+  return std::nullopt;
+}
 
-asio::awaitable<std::optional<asio::ip::tcp::socket>> PassiveListener::accept(std::string allowed_ip,
-                                                                              std::chrono::milliseconds timeout) {
+bool PassiveListener::watch() {
+  for (auto& listening : parked_) {
+    tcp::acceptor acceptor(ex_);
+    std::error_code ec;
+    acceptor.assign(listening.protocol, listening.fd.get(), ec);
+    if (ec) {
+      spdlog::warn("passive port {}: cannot wait for a data connection: {}", port_, ec.message());
+      return false;
+    }
+    listening.fd.release();
+    acceptors_.push_back(std::move(acceptor));
+  }
+  parked_.clear();
+  return !acceptors_.empty();
+}
+
+asio::awaitable<std::optional<tcp::socket>> PassiveListener::accept(std::string allowed_ip,
+                                                                    std::chrono::milliseconds timeout) {
   using namespace asio::experimental::awaitable_operators;
-  using asio::ip::tcp;
 
   std::optional<asio::ip::address> allowed;
   if (!allowed_ip.empty()) {
@@ -159,24 +178,14 @@ asio::awaitable<std::optional<asio::ip::tcp::socket>> PassiveListener::accept(st
   }
 
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  if (early_) {
-    if (early_->running) {
-      early_->ended.expires_at(deadline);
-      co_await early_->ended.async_wait(use_tuple);  // cancelled when the early accept ends
-      if (early_->running) co_return std::nullopt;   // the deadline came first
-    }
-    if (early_->socket) {
-      auto socket = std::move(*early_->socket);
-      early_->socket.reset();
-      if (is_allowed(socket, allowed)) co_return std::move(socket);
-      refuse(port_, socket, allowed_ip);
-    }
-  }
-  asio::steady_timer timer(co_await asio::this_coro::executor);
+  if (auto queued = take_queued(allowed, allowed_ip)) co_return queued;
+  if (!watch()) co_return std::nullopt;
+
+  asio::steady_timer timer(ex_);
   while (!acceptors_.empty() && acceptors_.front().is_open()) {
     timer.expires_at(deadline);
     std::error_code ec;
-    tcp::socket socket(timer.get_executor());
+    tcp::socket socket(ex_);
     if (acceptors_.size() == 1) {
       auto r = co_await (acceptors_[0].async_accept(use_tuple) || timer.async_wait(use_tuple));
       if (r.index() == 1) co_return std::nullopt;
@@ -193,20 +202,17 @@ asio::awaitable<std::optional<asio::ip::tcp::socket>> PassiveListener::accept(st
         spdlog::warn("passive port {}: accept failed: {}", port_, ec.message());
       co_return std::nullopt;
     }
-    if (is_allowed(socket, allowed)) co_return std::move(socket);
-    refuse(port_, socket, allowed_ip);
+    const auto peer = peer_of(socket);
+    if (admitted(peer, allowed)) co_return std::move(socket);
+    log_refused(port_, peer, allowed_ip);
+    std::error_code ignored;
+    socket.close(ignored);
   }
   co_return std::nullopt;
 }
 
 void PassiveListener::close() {
-  if (early_ && !early_->listener_closed) {
-    // The completions return at once from now on: wake a waiting accept()
-    // here, which then finds the acceptors closed.
-    early_->listener_closed = true;
-    early_->running = false;
-    early_->ended.cancel();
-  }
+  parked_.clear();
   std::error_code ec;
   for (auto& acceptor : acceptors_) acceptor.close(ec);
 }

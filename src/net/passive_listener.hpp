@@ -3,6 +3,13 @@
 // same port (the node's own address and, optionally, the public/virtual one).
 // Accepts only a connection from the allowed IP (anti-theft, DESIGN §4);
 // connections from elsewhere are closed and waiting continues.
+//
+// Until accept() has to wait, the listening sockets stay outside the event
+// loop ("parked"): the kernel completes a client's connection and queues it
+// without waking the process. A pooled listener's client connects while its
+// transfer command is still on the way to the master; the node then takes
+// the queued connection when the transfer starts, woken once per transfer
+// instead of twice.
 #pragma once
 
 #include <asio.hpp>
@@ -14,6 +21,7 @@
 #include <vector>
 
 #include "config/port_range.hpp"
+#include "net/unique_fd.hpp"
 
 namespace fleet::net {
 
@@ -32,7 +40,7 @@ class PortCursor {
 class PassiveListener {
  public:
   // Opens listeners on `addresses` (1 or 2 entries; empty strings skipped) on the
-  // first port from `cursor` free on all of them. nullopt if the range is exhausted.
+  // first port from `cursor` free on all of them. nullptr if the range is exhausted.
   static std::unique_ptr<PassiveListener> open(asio::any_io_executor ex, PortCursor& cursor,
                                                const std::vector<std::string>& addresses);
 
@@ -42,30 +50,32 @@ class PassiveListener {
 
   std::uint16_t port() const { return port_; }
 
-  // Starts accepting now, before anyone asks, and keeps the first connection
-  // (from any address) for accept(). For a pooled listener: its client
-  // connects while its transfer command is still on the way to the master,
-  // and the node, woken by that connection anyway, accepts it then instead of
-  // when the transfer starts.
-  void accept_early();
-  // A connection accepted early waits for accept().
-  bool connection_waiting() const;
-
-  // Waits for a connection from `allowed_ip` ("" accepts anyone) until
-  // `timeout`; nullopt on timeout, close() or error. A connection accepted
-  // early from another address is closed, and waiting continues.
+  // A connection from `allowed_ip` ("" accepts anyone): one already queued,
+  // or else the next to arrive before `timeout`. nullopt on timeout, close()
+  // or error. Connections from other addresses are closed, and waiting
+  // continues.
   asio::awaitable<std::optional<asio::ip::tcp::socket>> accept(std::string allowed_ip,
                                                                std::chrono::milliseconds timeout);
   void close();
 
  private:
-  struct Early;
+  struct Parked {
+    UniqueFd fd;
+    asio::ip::tcp protocol;
+  };
 
-  PassiveListener(std::vector<asio::ip::tcp::acceptor> acceptors, std::uint16_t port);
+  PassiveListener(asio::any_io_executor ex, std::vector<Parked> parked, std::uint16_t port);
 
-  std::vector<asio::ip::tcp::acceptor> acceptors_;
+  // The first queued connection from `allowed`, without waiting.
+  std::optional<asio::ip::tcp::socket> take_queued(const std::optional<asio::ip::address>& allowed,
+                                                   const std::string& allowed_ip);
+  // Hands the parked sockets to the event loop, to wait on them.
+  bool watch();
+
+  asio::any_io_executor ex_;
+  std::vector<Parked> parked_;
+  std::vector<asio::ip::tcp::acceptor> acceptors_;  // the same sockets once watched
   std::uint16_t port_;
-  std::shared_ptr<Early> early_;  // set by accept_early()
 };
 
 // True when `socket`'s peer is `allowed_ip` ("" allows anyone); an IPv4 peer

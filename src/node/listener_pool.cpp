@@ -28,7 +28,6 @@ std::vector<std::uint16_t> ListenerPool::refill() {
   while (idle_.size() < size_) {
     auto listener = net::PassiveListener::open(ex_, cursor_, addresses_);
     if (!listener) break;
-    listener->accept_early();
     const auto port = listener->port();
     opened.push_back(port);
     idle_.emplace(port, std::move(listener));

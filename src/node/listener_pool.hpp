@@ -1,8 +1,9 @@
 // ListenerPool: passive listeners a node opens ahead of time for one master
 // link and announces to it (link.proto PassivePool). The master then answers
 // PASV at once, with no round trip to the node, which is most of the cost of
-// a small file. Each listener accepts early (PassiveListener::accept_early):
-// its client connects before the master has told the node what for.
+// a small file. A listener's client connects before the master has told the
+// node what for; the connection waits in the kernel's queue, and the node
+// takes it when the transfer starts (see PassiveListener).
 //
 // Each listener serves one ticket, as one opened on request would: the
 // ticket takes it out of the pool and closes it when done. Fresh ones (the

@@ -65,6 +65,25 @@ def test_the_port_of_a_finished_transfer_is_closed(cluster, ftp, directory):
         socket.create_connection((host, port), timeout=fleet.SOCKET_TIMEOUT).close()
 
 
+def test_a_stranger_on_a_pooled_port_gets_nothing_and_the_client_its_file(cluster, ftp, directory):
+    """Data connections from another address than the session's are refused,
+    also when one reaches the port first, while it waits unaccepted."""
+    path, data = sorted(directory.items())[1]
+    refusals = count(cluster, "refused a data connection from 127.0.0.9")
+    host, port = fleet.pasv(ftp)
+    with socket.create_connection((host, port), timeout=fleet.SOCKET_TIMEOUT,
+                                  source_address=("127.0.0.9", 0)) as stranger:
+        transfer = fleet.passive_download(ftp, f"RETR {path}", (host, port), keep=True)
+        assert fleet.reply_code(transfer.final) == 226, transfer.final
+        assert transfer.data == data
+        try:
+            got = stranger.recv(1)
+        except ConnectionResetError:
+            got = b""
+        assert got == b""
+    assert count(cluster, "refused a data connection from 127.0.0.9") == refusals + 1
+
+
 def test_a_file_fetched_again_at_the_end_of_the_directory_stays_on_its_holder(cluster, ftp, directory):
     last = sorted(directory)[-1]
     handoffs = count(cluster, "handoff of the connection")

@@ -1,6 +1,10 @@
 #include "net/passive_listener.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "net/dial.hpp"
 #include "run_coro.hpp"
@@ -30,16 +34,6 @@ tcp::socket connect_from(asio::io_context& io, const std::string& from, const st
   return s;
 }
 
-// Runs the loop until `ready` holds (or a second passes).
-template <class Ready>
-void run_until(asio::io_context& io, Ready ready) {
-  const auto deadline = std::chrono::steady_clock::now() + 1s;
-  while (!ready() && std::chrono::steady_clock::now() < deadline) {
-    io.restart();
-    io.run_for(5ms);
-  }
-}
-
 // The listener hands over `client`'s connection, as from 127.0.0.1.
 asio::awaitable<void> expect_accepted(PassiveListener& listener, const tcp::socket& client) {
   auto accepted = co_await listener.accept("127.0.0.1", 5s);
@@ -55,6 +49,31 @@ asio::awaitable<void> expect_closed(tcp::socket& thief) {
   auto [ec, n] = co_await thief.async_read_some(asio::buffer(&byte, 1), net::use_tuple);
   EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset) << ec.message();
   EXPECT_EQ(n, 0u);
+}
+
+// True when an epoll set of this process watches a listening socket on
+// `port` (read from /proc/self/fdinfo of each epoll descriptor).
+bool watched_by_an_event_loop(std::uint16_t port) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    if (std::filesystem::read_symlink(entry.path(), ec).string() != "anon_inode:[eventpoll]") continue;
+    std::ifstream info("/proc/self/fdinfo/" + entry.path().filename().string());
+    std::string word;
+    while (info >> word) {
+      if (word != "tfd:") continue;
+      int fd = -1;
+      info >> fd;
+      tcp::endpoint local;
+      auto length = static_cast<socklen_t>(local.capacity());
+      int listening = 0;
+      socklen_t size = sizeof listening;
+      if (::getsockname(fd, local.data(), &length) != 0) continue;
+      local.resize(length);
+      if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) == 0 && listening && local.port() == port)
+        return true;
+    }
+  }
+  return false;
 }
 
 TEST(PortCursor, RotatesThroughTheRangeAndWraps) {
@@ -105,93 +124,122 @@ TEST(PassiveListener, EmptyAllowedAddressAcceptsAnyone) {
   });
 }
 
-// With or without an early accept, an accept() that gets no connection ends
-// at its deadline, or at close() before that.
+// An accept() that gets no connection ends at its deadline, or at close()
+// before that.
 TEST(PassiveListener, AnAcceptWithoutAConnectionEndsAtItsDeadlineOrAtClose) {
   asio::io_context io;
   PortCursor cursor(kRange);
-  for (const bool early : {false, true}) {
-    for (const bool closed : {false, true}) {
-      auto listener = PassiveListener::open(io.get_executor(), cursor, {kA});
-      ASSERT_TRUE(listener);
-      if (early) listener->accept_early();
-      asio::steady_timer closer(io);
-      if (closed) {
-        closer.expires_after(50ms);
-        closer.async_wait([&](std::error_code) { listener->close(); });
-      }
-      run_coro(io, [&]() -> asio::awaitable<void> {
-        const auto start = std::chrono::steady_clock::now();
-        auto accepted = co_await listener->accept("127.0.0.1", std::chrono::milliseconds(closed ? 10000 : 200));
-        EXPECT_FALSE(accepted.has_value());
-        const auto took = std::chrono::steady_clock::now() - start;
-        if (closed) {
-          EXPECT_LT(took, 5s) << "early " << early;
-        } else {
-          EXPECT_GE(took, 190ms) << "early " << early;
-        }
-      });
-    }
-  }
-}
-
-TEST(PassiveListener, AConnectionAcceptedEarlyWaitsForAccept) {
-  asio::io_context io;
-  PortCursor cursor(kRange);
-  auto listener = PassiveListener::open(io.get_executor(), cursor, {kA});
-  ASSERT_TRUE(listener);
-  listener->accept_early();
-  EXPECT_FALSE(listener->connection_waiting());
-  auto client = connect_from(io, "127.0.0.1", kA, listener->port());
-  // The connection is accepted before anyone asks for it.
-  run_until(io, [&] { return listener->connection_waiting(); });
-  EXPECT_TRUE(listener->connection_waiting());
-  run_coro(io, [&]() -> asio::awaitable<void> { co_await expect_accepted(*listener, client); });
-  EXPECT_FALSE(listener->connection_waiting());
-}
-
-// A connection from another address is closed and waiting goes on, also
-// when it was accepted early: then the early accept of the other address must
-// not take the client's connection after the thief's.
-TEST(PassiveListener, RefusesOtherAddressesAndKeepsWaiting) {
-  asio::io_context io;
-  PortCursor cursor(kRange);
-  for (const bool early : {false, true}) {
-    auto listener = PassiveListener::open(io.get_executor(), cursor, {kA, kB});
+  for (const bool closed : {false, true}) {
+    auto listener = PassiveListener::open(io.get_executor(), cursor, {kA});
     ASSERT_TRUE(listener);
-    if (early) listener->accept_early();
-    auto thief = connect_from(io, "127.0.0.3", kB, listener->port());
-    if (early) {
-      run_until(io, [&] { return listener->connection_waiting(); });
-      EXPECT_TRUE(listener->connection_waiting());
+    asio::steady_timer closer(io);
+    if (closed) {
+      closer.expires_after(50ms);
+      closer.async_wait([&](std::error_code) { listener->close(); });
     }
     run_coro(io, [&]() -> asio::awaitable<void> {
-      auto client = connect_from(io, "127.0.0.1", kA, listener->port());
-      co_await expect_accepted(*listener, client);
-      co_await expect_closed(thief);
+      const auto start = std::chrono::steady_clock::now();
+      auto accepted = co_await listener->accept("127.0.0.1", std::chrono::milliseconds(closed ? 10000 : 200));
+      EXPECT_FALSE(accepted.has_value());
+      const auto took = std::chrono::steady_clock::now() - start;
+      if (closed) {
+        EXPECT_LT(took, 5s);
+      } else {
+        EXPECT_GE(took, 190ms);
+      }
     });
   }
 }
 
-TEST(PassiveListener, AnEarlyAcceptEndsWithItsListener) {
+// A client that connects before accept() wakes no one: the listening socket
+// is in no epoll set of the process until accept() has to wait, and accept()
+// then finds the connection queued.
+TEST(PassiveListener, AConnectionBeforeAcceptWaitsUnwatched) {
+  asio::io_context io;
+  PortCursor cursor(kRange);
+  auto listener = PassiveListener::open(io.get_executor(), cursor, {kA, kB});
+  ASSERT_TRUE(listener);
+  auto client = connect_from(io, "127.0.0.1", kB, listener->port());
+  io.poll();
+  EXPECT_FALSE(watched_by_an_event_loop(listener->port()));
+  run_coro(io, [&]() -> asio::awaitable<void> { co_await expect_accepted(*listener, client); });
+  EXPECT_FALSE(watched_by_an_event_loop(listener->port()));
+}
+
+// The other half: once accept() waits, the event loop watches the listener
+// (which also shows that watched_by_an_event_loop() can see it).
+TEST(PassiveListener, AWaitingAcceptWatchesTheListener) {
+  asio::io_context io;
+  PortCursor cursor(kRange);
+  auto listener = PassiveListener::open(io.get_executor(), cursor, {kA});
+  ASSERT_TRUE(listener);
+  bool watched_while_waiting = false;
+  std::optional<tcp::socket> client;
+  asio::steady_timer later(io);
+  later.expires_after(50ms);
+  later.async_wait([&](std::error_code) {
+    watched_while_waiting = watched_by_an_event_loop(listener->port());
+    client = connect_from(io, "127.0.0.1", kA, listener->port());
+  });
+  run_coro(io, [&]() -> asio::awaitable<void> {
+    auto accepted = co_await listener->accept("127.0.0.1", 5s);
+    EXPECT_TRUE(accepted.has_value());
+  });
+  EXPECT_TRUE(watched_while_waiting);
+}
+
+// A connection from another address never takes the client's place, whether
+// it was queued before accept() or arrived while accept() waited: it is
+// closed then, or, if still queued behind the client, when the listener
+// closes (a node closes it once its one connection is accepted).
+TEST(PassiveListener, RefusesOtherAddressesAndKeepsWaiting) {
+  asio::io_context io;
+  PortCursor cursor(kRange);
+  for (const bool queued : {true, false}) {
+    auto listener = PassiveListener::open(io.get_executor(), cursor, {kA, kB});
+    ASSERT_TRUE(listener);
+    std::optional<tcp::socket> thief;
+    std::optional<tcp::socket> client;
+    asio::steady_timer later(io);
+    const auto connect_both = [&] {
+      thief = connect_from(io, "127.0.0.3", kB, listener->port());
+      client = connect_from(io, "127.0.0.1", kA, listener->port());
+    };
+    if (queued) {
+      connect_both();
+    } else {
+      later.expires_after(50ms);
+      later.async_wait([&](std::error_code) { connect_both(); });
+    }
+    run_coro(io, [&]() -> asio::awaitable<void> {
+      auto accepted = co_await listener->accept("127.0.0.1", 5s);
+      EXPECT_TRUE(accepted.has_value()) << "queued " << queued;
+      if (accepted && client) {
+        EXPECT_EQ(accepted->remote_endpoint().port(), client->local_endpoint().port());
+      }
+      listener->close();
+      if (thief) co_await expect_closed(*thief);
+    });
+  }
+}
+
+// A closed listener takes nothing more: a new connection is refused, and one
+// still queued in it is reset.
+TEST(PassiveListener, AClosedListenerRefusesLateConnections) {
   asio::io_context io;
   PortCursor cursor(kRange);
   for (const bool connected : {false, true}) {
     auto listener = PassiveListener::open(io.get_executor(), cursor, {kA, kB});
     ASSERT_TRUE(listener);
-    listener->accept_early();
     std::optional<tcp::socket> client;
     if (connected) client = connect_from(io, "127.0.0.1", kA, listener->port());
-    io.restart();
-    io.poll();
     const auto port = listener->port();
-    listener.reset();  // completions still pending must not touch it
-    io.restart();
-    io.run_for(50ms);
+    listener.reset();
     tcp::socket late(io);
     std::error_code ec;
     late.connect(tcp::endpoint(asio::ip::make_address(kA), port), ec);
     EXPECT_EQ(ec, asio::error::connection_refused);
+    if (client) run_coro(io, [&]() -> asio::awaitable<void> { co_await expect_closed(*client); });
   }
 }
 
