@@ -196,6 +196,12 @@ std::optional<Entry> SqliteStore::next_file(std::string_view path) {
   if (!q.step()) return std::nullopt;
   Entry e = read_entry(q);
   e.nodes = nodes_of(e.id);
+  // The client's RETR of that file comes next and looks it up again.
+  if (!db_.in_transaction()) {
+    std::string next(path.substr(0, path.rfind('/') + 1));
+    next += e.name;
+    last_lookup_ = {std::move(next), db_.total_changes(), e};
+  }
   return e;
 }
 

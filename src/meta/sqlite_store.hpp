@@ -105,8 +105,9 @@ class SqliteStore final : public MetaStore {
   std::unordered_map<std::string, std::int64_t> dir_ids_;
   // The last lookup outside a transaction, valid while nothing has been
   // written since: an FTP session looks the same file up for PRET, for the
-  // node that will serve it and again for RETR. (The master is the only
-  // writer of its database.)
+  // node that will serve it and again for RETR, and next_file() finds the
+  // file a RETR will ask for. (The master is the only writer of its
+  // database.)
   struct LastLookup {
     std::string path;
     std::int64_t changes = -1;

@@ -70,5 +70,30 @@ TEST_F(StoreTest, RepeatedLookupsSeeEveryChangeInBetween) {
   EXPECT_EQ(store_->lookup("/f")->size, 30u);
 }
 
+// next_file() leaves its answer for the lookup of the RETR that follows; that
+// answer belongs to its own path only, and goes with the next write.
+TEST_F(StoreTest, TheFileNextFileFoundIsLookedUpUnderItsOwnPath) {
+  ASSERT_EQ(put("/c", 5, "n2"), Status::Ok);
+  ASSERT_EQ(mkdir("/d"), Status::Ok);
+  ASSERT_EQ(put("/d/a", 10, "n1"), Status::Ok);
+  ASSERT_EQ(put("/d/c", 20, "n2"), Status::Ok);
+
+  ASSERT_EQ(store_->next_file("/d/a")->name, "c");
+  EXPECT_EQ(store_->lookup("/c")->size, 5u);
+  EXPECT_TRUE(store_->lookup("/d")->is_dir);
+  ASSERT_EQ(store_->next_file("/d/a")->name, "c");
+  EXPECT_FALSE(store_->lookup("/d/a/c"));
+  ASSERT_EQ(store_->next_file("/d/a")->name, "c");
+  EXPECT_EQ(store_->lookup("/d/c")->size, 20u);
+
+  ASSERT_EQ(store_->next_file("/d/a")->name, "c");
+  ASSERT_EQ(store_->add_copy("/d/c", "n1"), Status::Ok);
+  EXPECT_EQ(nodes("/d/c"), (std::vector<std::string>{"n1", "n2"}));
+
+  ASSERT_EQ(store_->next_file("/b")->name, "c");  // in the root
+  EXPECT_EQ(store_->lookup("/c")->size, 5u);
+  EXPECT_EQ(store_->lookup("/d/c")->size, 20u);
+}
+
 }  // namespace
 }  // namespace fleet::meta::testing
