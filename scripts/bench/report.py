@@ -56,6 +56,17 @@ def cell_for(results: dict, row: Row) -> Cell:
     return Cell(float(value), note)
 
 
+def run_values(results: dict, row: Row) -> list[float]:
+    """The row's quantity in each run behind its median."""
+    r = find_result(results, row.invocation, row.scenario)
+    values = []
+    for run in (r or {}).get("runs", []):
+        v = run.get("value") if row.field == "median" else run.get("extra", {}).get(row.field)
+        if v is not None:
+            values.append(float(v))
+    return values
+
+
 def fmt(value: float) -> str:
     if value >= 1000:
         return f"{value:,.0f}"
@@ -79,6 +90,7 @@ def build_rows(rows: list[Row], per_server: dict[str, dict]) -> list[dict]:
     out = []
     for row in rows:
         cells = {name: cell_for(per_server.get(name, {}), row) for name in PEERS + [FLEET]}
+        runs = {name: run_values(per_server.get(name, {}), row) for name in PEERS + [FLEET]}
         measured = [(cells[p].value, p) for p in PEERS if cells[p].value is not None]
         best = None
         if measured:
@@ -94,6 +106,7 @@ def build_rows(rows: list[Row], per_server: dict[str, dict]) -> list[dict]:
             "notes": {k: c.note for k, c in cells.items() if c.note},
             "best_peer": None if best is None else {"server": best[1], "value": best[0]},
             "ratio": ratio,
+            "spread": {name: [min(v), max(v)] for name, v in runs.items() if len(v) > 1},
             "_cells": cells,
         })
     return out
@@ -114,6 +127,21 @@ def markdown(table: list[dict], present: list[str]) -> str:
         row.append("n/a" if t["ratio"] is None else f"{t['ratio']:.2f}")
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
+
+
+def spread_lines(table: list[dict]) -> list[str]:
+    """Lowest and highest run of the best peer and of fleetftp on each row
+    with a ratio: a ratio near 1 means little when the two ranges overlap,
+    and one server's slow run shows here rather than only in the JSON."""
+    lines = []
+    for t in table:
+        best = t["best_peer"]
+        spread = t["spread"]
+        if t["ratio"] is None or best["server"] not in spread or FLEET not in spread:
+            continue
+        ranges = "; ".join(f"{name} {fmt(spread[name][0])}–{fmt(spread[name][1])}" for name in (best["server"], FLEET))
+        lines.append(f"- {t['row']}: {ranges}")
+    return lines
 
 
 def failures(per_server: dict[str, dict]) -> list[str]:
