@@ -196,10 +196,13 @@ std::optional<Entry> SqliteStore::next_file(std::string_view path) {
   if (!q.step()) return std::nullopt;
   Entry e = read_entry(q);
   e.nodes = nodes_of(e.id);
-  // The client's RETR of that file comes next and looks it up again.
+  // The client's RETR of that file comes next and looks it up again. Its
+  // path is rebuilt from the components, so that "/d/a/" cannot leave an
+  // answer under "/d/a/c".
   if (!db_.in_transaction()) {
-    std::string next(path.substr(0, path.rfind('/') + 1));
-    next += e.name;
+    std::string next;
+    for (std::size_t i = 0; i + 1 < parts->size(); ++i) (next += '/') += (*parts)[i];
+    (next += '/') += e.name;
     last_lookup_ = {std::move(next), db_.total_changes(), e};
   }
   return e;

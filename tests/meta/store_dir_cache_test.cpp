@@ -83,6 +83,8 @@ TEST_F(StoreTest, TheFileNextFileFoundIsLookedUpUnderItsOwnPath) {
   EXPECT_TRUE(store_->lookup("/d")->is_dir);
   ASSERT_EQ(store_->next_file("/d/a")->name, "c");
   EXPECT_FALSE(store_->lookup("/d/a/c"));
+  ASSERT_EQ(store_->next_file("/d/a/")->name, "c");  // not normalized
+  EXPECT_FALSE(store_->lookup("/d/a/c"));
   ASSERT_EQ(store_->next_file("/d/a")->name, "c");
   EXPECT_EQ(store_->lookup("/d/c")->size, 20u);
 
