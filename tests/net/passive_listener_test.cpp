@@ -188,10 +188,11 @@ TEST(PassiveListener, AWaitingAcceptWatchesTheListener) {
   EXPECT_TRUE(watched_while_waiting);
 }
 
-// A connection from another address never takes the client's place, whether
-// it was queued before accept() or arrived while accept() waited: it is
-// closed then, or, if still queued behind the client, when the listener
-// closes (a node closes it once its one connection is accepted).
+// A connection from another address that reaches the port first never takes
+// the client's place, whether it was queued before accept() or arrived while
+// accept() waited: it is closed, and the client's connection behind it is
+// the one accepted. (Both use one address, so the kernel queues them in
+// that order.)
 TEST(PassiveListener, RefusesOtherAddressesAndKeepsWaiting) {
   asio::io_context io;
   PortCursor cursor(kRange);
@@ -202,7 +203,7 @@ TEST(PassiveListener, RefusesOtherAddressesAndKeepsWaiting) {
     std::optional<tcp::socket> client;
     asio::steady_timer later(io);
     const auto connect_both = [&] {
-      thief = connect_from(io, "127.0.0.3", kB, listener->port());
+      thief = connect_from(io, "127.0.0.3", kA, listener->port());
       client = connect_from(io, "127.0.0.1", kA, listener->port());
     };
     if (queued) {
@@ -217,7 +218,7 @@ TEST(PassiveListener, RefusesOtherAddressesAndKeepsWaiting) {
       if (accepted && client) {
         EXPECT_EQ(accepted->remote_endpoint().port(), client->local_endpoint().port());
       }
-      listener->close();
+      // Closed by the refusal itself: the listener is still open.
       if (thief) co_await expect_closed(*thief);
     });
   }
