@@ -9,7 +9,7 @@ namespace fleet::master {
 std::string nodes_report(NodeRegistry& nodes, meta::MetaStore& store, const ClusterJobs* jobs) {
   std::map<std::string, meta::NodeUsage> usage;
   for (const auto& u : store.node_usage()) usage[u.node] = u;
-  const auto now = NodeRegistry::Clock::now();
+  const auto now = nodes.clock().now();
   std::string out;
   for (auto* n : nodes.online()) {
     const char* state = n->state == NodeState::Syncing ? "syncing" : n->draining ? "draining" : "online";

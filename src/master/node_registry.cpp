@@ -14,7 +14,7 @@ void NodeRegistry::attach(NodeInfo node) {
     if (old) old->close();
   }
   lost_.erase(name);
-  node.connected_at = node.last_seen = node.bytes_at = Clock::now();
+  node.connected_at = node.last_seen = node.bytes_at = clock_->now();
   nodes_.emplace(name, std::move(node));
 }
 
@@ -22,11 +22,12 @@ void NodeRegistry::detach(const std::string& name, const cluster::LinkConnection
   auto it = nodes_.find(name);
   if (it == nodes_.end() || it->second.link.get() != link) return;
   nodes_.erase(it);
-  lost_[name] = Clock::now();
+  lost_[name] = clock_->now();
   std::vector<std::uint64_t> gone;
   for (const auto& [ticket, w] : watches_)
     if (w.node == name) gone.push_back(ticket);
   for (auto ticket : gone) complete(ticket, TransferOutcome::failed(reason));
+  if (on_lost_) on_lost_(name);
 }
 
 NodeInfo* NodeRegistry::find(const std::string& name) {
@@ -46,7 +47,7 @@ std::vector<NodeInfo*> NodeRegistry::online() {
 }
 
 void NodeRegistry::record_heartbeat(NodeInfo& node, std::uint64_t bytes_total) {
-  const auto now = Clock::now();
+  const auto now = clock_->now();
   const double seconds = std::chrono::duration<double>(now - node.bytes_at).count();
   if (seconds > 0.2 && bytes_total >= node.bytes_total) {
     node.bytes_per_second = static_cast<double>(bytes_total - node.bytes_total) / seconds;

@@ -22,6 +22,7 @@
 #include "cluster/placement.hpp"
 #include "master/pooled_ports.hpp"
 #include "master/transfer_outcome.hpp"
+#include "net/clock.hpp"
 
 namespace fleet::master {
 
@@ -67,6 +68,14 @@ class NodeRegistry {
   using DoneHandler = std::function<void(TransferOutcome)>;
   using Clock = std::chrono::steady_clock;
 
+  // `clock` times connections, losses and throughput; it must outlive the registry.
+  explicit NodeRegistry(net::Clock& clock = net::steady_clock()) : clock_(&clock) {}
+
+  net::Clock& clock() const { return *clock_; }
+  // Called after a node was dropped (detach), with its name: whoever counts
+  // on a node's copies learns at once that it is gone.
+  void set_loss_listener(std::function<void(const std::string&)> listener) { on_lost_ = std::move(listener); }
+
   void set_policy(const cluster::PlacementPolicy* policy) { policy_ = policy; }
 
   // Registers a node that completed the handshake (state Syncing); a node of
@@ -110,6 +119,8 @@ class NodeRegistry {
   void complete(std::uint64_t ticket, TransferOutcome outcome);
   std::vector<cluster::NodeLoad> loads(const std::vector<NodeInfo*>& nodes) const;
 
+  net::Clock* clock_;
+  std::function<void(const std::string&)> on_lost_;
   const cluster::PlacementPolicy* policy_ = nullptr;
   cluster::PlacementPolicy default_policy_;
   std::map<std::string, NodeInfo> nodes_;

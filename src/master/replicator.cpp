@@ -44,7 +44,15 @@ constexpr auto kCopyTimeout = std::chrono::hours(6);
 
 Replicator::Replicator(asio::any_io_executor ex, NodeRegistry& nodes, meta::MetaStore& store,
                        const config::ClusterConfig& config)
-    : ex_(ex), nodes_(nodes), store_(store), config_(config), work_ready_(ex), scan_timer_(ex) {
+    : ex_(ex),
+      nodes_(nodes),
+      store_(store),
+      config_(config),
+      clock_(nodes.clock()),
+      work_ready_(ex),
+      scan_alarm_(clock_.alarm(ex)),
+      last_sweep_end_(clock_.now()) {
+  nodes_.set_loss_listener([this](const std::string& node) { node_lost(node); });
   // A condition variable: it never expires; request() and stop() cancel the
   // waits to wake every worker. Setting the expiry in each worker instead
   // would cancel the other workers' waits and make them spin.
@@ -52,12 +60,13 @@ Replicator::Replicator(asio::any_io_executor ex, NodeRegistry& nodes, meta::Meta
 }
 
 Replicator::~Replicator() {
+  nodes_.set_loss_listener({});
   // A search still running uses sweep_store_: let it finish first.
   sweep_thread_.join();
 }
 
 void Replicator::start() {
-  started_at_ = std::chrono::steady_clock::now();
+  started_at_ = clock_.now();
   awaited_ = store_.nodes_with_copies();
   if (!awaited_.empty())
     spdlog::info("{} node(s) hold copies; until each connects, its copies count as present for {} s after start "
@@ -70,7 +79,7 @@ void Replicator::start() {
 void Replicator::stop() {
   stopping_ = true;
   work_ready_.cancel();
-  scan_timer_.cancel();
+  scan_alarm_->cancel();
 }
 
 void Replicator::request(const std::string& path) {
@@ -84,7 +93,16 @@ void Replicator::scan_soon() {
   // when it ends.
   sweep_wanted_ = true;
   rescan_ = true;
-  scan_timer_.cancel();
+  scan_alarm_->cancel();
+}
+
+void Replicator::node_lost(const std::string& node) {
+  spdlog::debug("replication: {} lost; sweeping after its grace period ({} s) unless it returns", node,
+                config_.rereplicate_after.count());
+  // The scan loop waits for the sweep it computed before the loss (maybe an
+  // hour away): wake it to compute the new one. Unlike scan_soon(), this
+  // asks for no sweep now: the node's copies still count until then.
+  scan_alarm_->cancel();
 }
 
 void Replicator::node_in_service(const std::vector<std::string>& forgotten) {
@@ -111,7 +129,7 @@ void Replicator::remember_unplaced(const std::string& path) {
 std::vector<std::string> Replicator::counted_nodes() const {
   std::vector<std::string> out;
   for (auto* n : const_cast<NodeRegistry&>(nodes_).online()) out.push_back(n->name);
-  const auto now = NodeRegistry::Clock::now();
+  const auto now = clock_.now();
   const auto& lost = nodes_.lost();
   for (const auto& [name, when] : lost)
     if (now - when < config_.rereplicate_after) out.push_back(name);
@@ -134,41 +152,52 @@ std::size_t Replicator::counted_copies(const std::vector<std::string>& holders) 
 // the last sweep stopped with a full queue, when copies failed, and when
 // more files were short than it could remember (node_in_service). Otherwise searching millions of files
 // to find none would take a fifth of the master's time for ever.
-std::chrono::steady_clock::time_point Replicator::next_sweep(std::chrono::steady_clock::time_point earliest) const {
-  const auto now = std::chrono::steady_clock::now();
+net::Clock::time_point Replicator::next_sweep(net::Clock::time_point earliest) const {
+  const auto now = clock_.now();
   if (sweep_wanted_ || stats_.copies_failed != failures_at_last_sweep_) return std::max(earliest, now);
   auto due = last_sweep_end_ + kIdleSweepInterval;
   // A lost node, or one awaited since start, stops counting at the end of
   // its grace period: sweep then.
-  auto sweep_after = [&](std::chrono::steady_clock::time_point since) {
+  auto sweep_after = [&](net::Clock::time_point since) {
     const auto expiry = since + config_.rereplicate_after;
     if (expiry > last_sweep_start_) due = std::min(due, expiry + std::chrono::seconds(1));
   };
-  for (const auto& [name, when] : nodes_.lost()) sweep_after(when);
-  if (!awaited_.empty()) sweep_after(started_at_);
+  const auto& lost = nodes_.lost();
+  for (const auto& [name, when] : lost) sweep_after(when);
+  // Awaited nodes that connected since (or were lost, and count as such)
+  // leave nothing to sweep for.
+  const bool still_awaited = std::any_of(awaited_.begin(), awaited_.end(), [&](const std::string& name) {
+    return !nodes_.connected(name) && !lost.contains(name);
+  });
+  if (still_awaited) sweep_after(started_at_);
   return std::max(earliest, due);
 }
 
 asio::awaitable<void> Replicator::scan_loop() {
-  auto earliest = std::chrono::steady_clock::now() + kScanInterval;
+  auto earliest = clock_.now() + kScanInterval;
   while (!stopping_) {
-    scan_timer_.expires_at(next_sweep(earliest));
-    co_await scan_timer_.async_wait(net::use_tuple);
+    co_await scan_alarm_->wait_until(next_sweep(earliest));
     if (stopping_) break;
-    // Woken early (scan_soon): look again at what is due.
-    if (std::chrono::steady_clock::now() < next_sweep(earliest)) continue;
+    // Woken early (scan_soon, node_lost): look again at what is due.
+    if (clock_.now() < next_sweep(earliest)) continue;
     if (nodes_.online_count() == 0) {
-      earliest = std::chrono::steady_clock::now() + kScanInterval;
+      earliest = clock_.now() + kScanInterval;
       continue;
     }
     sweep_wanted_ = false;
     rescan_ = false;
     failures_at_last_sweep_ = stats_.copies_failed;
-    last_sweep_start_ = std::chrono::steady_clock::now();
-    const bool complete = co_await sweep();
-    last_sweep_end_ = std::chrono::steady_clock::now();
+    last_sweep_start_ = clock_.now();
+    bool complete = false;
+    try {
+      complete = co_await sweep();
+    } catch (const std::exception& e) {
+      spdlog::error("replication scan failed: {}; trying again in {} s", e.what(), kScanInterval.count());
+    }
+    ++stats_.sweeps;
+    last_sweep_end_ = clock_.now();
     if (!complete) sweep_wanted_ = true;
-    earliest = last_sweep_end_ + std::max<std::chrono::steady_clock::duration>(
+    earliest = last_sweep_end_ + std::max<net::Clock::duration>(
                                      kScanInterval, kRestFactor * (last_sweep_end_ - last_sweep_start_));
     // scan_soon() during the sweep: the node set changed under it.
     if (rescan_) earliest = last_sweep_end_;
@@ -200,7 +229,7 @@ asio::awaitable<bool> Replicator::sweep() {
   asio::steady_timer pause(ex_);
   std::int64_t after = 0;
   std::size_t found = 0;
-  const auto started = std::chrono::steady_clock::now();
+  const auto started = clock_.now();
   while (!stopping_ && after < last && queue_.size() < 10 * kScanBatch) {
     const std::int64_t up_to = std::min(last, after + window);
     auto search = [&store, &counted, after, up_to] { return store.under_replicated(counted, after, up_to, kScanBatch); };
@@ -219,7 +248,7 @@ asio::awaitable<bool> Replicator::sweep() {
   const bool complete = after >= last;
   spdlog::info("replication scan {}: {} files below their copy count ({:.1f} s)",
                complete ? "done" : "stopped early", found,
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+               std::chrono::duration<double>(clock_.now() - started).count());
   co_return complete;
 }
 
@@ -231,7 +260,15 @@ asio::awaitable<void> Replicator::worker() {
     }
     auto path = std::move(queue_.front());
     queue_.pop_front();
-    co_await replicate(path);
+    try {
+      co_await replicate(path);
+    } catch (const std::exception& e) {
+      // A metadata error (a locked or full database) or a node's protocol
+      // error: counted as a failed copy, so the next sweep comes soon and
+      // finds the file again; the worker goes on with the next path.
+      ++stats_.copies_failed;
+      spdlog::error("replication of {} failed: {}; it is retried by the next sweep", path, e.what());
+    }
     queued_.erase(path);
   }
 }

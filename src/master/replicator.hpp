@@ -6,7 +6,10 @@
 // since: a restarted master does not copy what a slow node still holds.
 // Scans run when copies may have gone missing without the replicator
 // knowing which (start, a grace period ending, failed copies, an overflow of
-// what it remembers), and hourly otherwise. A node coming into service queues
+// what it remembers), and hourly otherwise. The registry tells the
+// replicator when a node is lost, so the sweep at the end of that node's
+// grace period is scheduled then, not at the next hourly sweep. Time comes
+// from a net::Clock, so tests run that schedule without waiting for it. A node coming into service queues
 // what is known instead: the copies its inventory lacked, and the files that
 // found no node to copy from or to. A copy whose CRC-32 differs from the VFS
 // is deleted and made again. The scan searches on a thread and database
@@ -25,6 +28,7 @@
 #include "config/cluster_config.hpp"
 #include "master/node_registry.hpp"
 #include "meta/store.hpp"
+#include "net/clock.hpp"
 
 namespace fleet::master {
 
@@ -32,10 +36,13 @@ struct ReplicationStats {
   std::uint64_t copies_made = 0;
   std::uint64_t copies_failed = 0;
   std::uint64_t bad_copies = 0;
+  std::uint64_t sweeps = 0;  // under-replication scans completed or stopped early
 };
 
 class Replicator {
  public:
+  // Registers itself as `nodes`' loss listener, and takes its time from
+  // `nodes`' clock, which also times the losses.
   Replicator(asio::any_io_executor ex, NodeRegistry& nodes, meta::MetaStore& store,
              const config::ClusterConfig& config);
   ~Replicator();
@@ -58,6 +65,10 @@ class Replicator {
   // rebalance and scrub too. Returns the new holder, or "" on failure.
   asio::awaitable<std::string> add_copy(const std::string& path, const std::vector<std::string>& avoid = {});
 
+  // `node` was lost: its copies stop counting at the end of its grace
+  // period, when a sweep must look for the files it leaves short.
+  void node_lost(const std::string& node);
+
   const ReplicationStats& stats() const { return stats_; }
   std::size_t queued() const { return queue_.size(); }
 
@@ -66,7 +77,7 @@ class Replicator {
   // One search of every file for missing copies, in steps; false when it
   // stopped early (the queue is full, or stopping).
   asio::awaitable<bool> sweep();
-  std::chrono::steady_clock::time_point next_sweep(std::chrono::steady_clock::time_point earliest) const;
+  net::Clock::time_point next_sweep(net::Clock::time_point earliest) const;
   meta::MetaStore* sweep_store();
   asio::awaitable<void> worker();
   asio::awaitable<void> replicate(const std::string& path);
@@ -80,15 +91,16 @@ class Replicator {
   NodeRegistry& nodes_;
   meta::MetaStore& store_;
   const config::ClusterConfig& config_;
+  net::Clock& clock_;
   std::deque<std::string> queue_;
   std::set<std::string> queued_;
   asio::steady_timer work_ready_;
-  asio::steady_timer scan_timer_;
+  std::unique_ptr<net::Alarm> scan_alarm_;
   ReplicationStats stats_;
   // Nodes that held copies when the master started, and when it started:
   // until they connect, their copies count for the grace period.
   std::vector<std::string> awaited_;
-  std::chrono::steady_clock::time_point started_at_{};
+  net::Clock::time_point started_at_{};
   bool stopping_ = false;
   bool rescan_ = false;  // scan_soon() was called while a sweep ran
   // Files left short for want of a source or target node, retried when a
@@ -97,8 +109,8 @@ class Replicator {
   bool unplaced_overflow_ = false;
   bool sweep_wanted_ = true;  // something may have left files short of copies
   std::uint64_t failures_at_last_sweep_ = 0;
-  std::chrono::steady_clock::time_point last_sweep_start_{};
-  std::chrono::steady_clock::time_point last_sweep_end_ = std::chrono::steady_clock::now();
+  net::Clock::time_point last_sweep_start_{};
+  net::Clock::time_point last_sweep_end_;
   // The sweep's own connection (opened at the first sweep; null when it could
   // not be opened, and the sweep then uses store_ in short steps) and thread.
   std::unique_ptr<meta::MetaStore> sweep_store_;
