@@ -29,7 +29,7 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"refuse", "relay", "node-ports"}));
   up->add_option("--log-level", up_opts.log_level, "debug, info, warn or error")->capture_default_str();
   up->add_option("--extra-config", up_opts.extra_config,
-                 "TOML appended to the generated master.toml (cluster policy and the like)")
+                 "TOML merged into the generated master.toml (its keys win, also in [ftp])")
       ->check(CLI::ExistingFile);
 
   UserOptions user_opts;

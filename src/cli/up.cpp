@@ -20,6 +20,7 @@
 #include "cli/child_processes.hpp"
 #include "cli/http_get.hpp"
 #include "cli/subcommands.hpp"
+#include "config/toml_merge.hpp"
 #include "meta/store.hpp"
 
 namespace fs = std::filesystem;
@@ -65,15 +66,16 @@ bool ipv6_loopback() {
   return ok;
 }
 
-// The operator's additions to the generated master.toml (cluster policy and
-// the like), appended as they are.
-std::string extra_config(const std::string& file) {
-  if (file.empty()) return "";
+// The generated master.toml with the operator's --extra-config merged in:
+// the operator's keys win, also inside tables `up` writes itself ([ftp]).
+std::string with_extra_config(const std::string& generated, const std::string& file) {
+  if (file.empty()) return generated;
   std::ifstream in(file);
   if (!in) throw std::runtime_error("cannot read --extra-config " + file);
   std::stringstream text;
   text << in.rdbuf();
-  return "\n# From " + file + ":\n" + text.str() + "\n";
+  return "# Written by `fleetftp up` with " + file + " merged in; edits are overwritten at the next start.\n" +
+         config::merge_toml(generated, text.str(), file);
 }
 
 void write_file(const fs::path& file, const std::string& text) {
@@ -115,6 +117,7 @@ int run_up(const UpOptions& o) {
   (void)key;
 
   write_file(state / "master.toml",
+             with_extra_config(
              "# Written by `fleetftp up`; edits are overwritten at the next start.\n"
              "[master]\nname = \"master\"\nstate_dir = \"" + state.string() + "\"\n"
              "[ftp]\nlisten_address = \"127.0.0.1\"\n" + (ipv6_loopback() ? "also_listen = [\"::1\"]\n" : "") +
@@ -123,7 +126,7 @@ int run_up(const UpOptions& o) {
              "[link]\nlisten_address = \"127.0.0.1\"\nport = " + std::to_string(ports.link) +
              "\nkey_file = \"" + (state / "link.key").string() + "\"\n"
              "[http]\nlisten_address = \"127.0.0.1\"\nport = " + std::to_string(ports.http) + "\n"
-             "[log]\nlevel = \"" + o.log_level + "\"\n" + extra_config(o.extra_config));
+             "[log]\nlevel = \"" + o.log_level + "\"\n", o.extra_config));
   for (int i = 1; i <= o.nodes; ++i) {
     const std::string name = "n" + std::to_string(i);
     fs::create_directories(state / "nodes" / name / "data");

@@ -113,3 +113,31 @@ def test_up_fails_cleanly_when_port_is_taken(tmp_path):
             assert cluster.proc.returncode != 0
         finally:
             cluster.kill()
+
+
+def test_extra_config_sets_keys_of_generated_sections(tmp_path):
+    # An operator sets options of [ftp], a section `up` writes itself: the
+    # operator's values win, and the rest of the generated section stays.
+    extra = '[ftp]\nbanner = "operator banner"\nmax_line = 600\n\n[anonymous]\nenabled = true\n'
+    with fleet.running(tmp_path / "state", extra_config=extra) as cluster:
+        ftp = fleet.RecordingFTP(timeout=fleet.SOCKET_TIMEOUT)
+        greeting = ftp.connect(fleet.MASTER_HOST, cluster.port)
+        assert greeting == "220 operator banner", greeting
+        fleet.expect(ftp, "USER anonymous", 331)
+        fleet.expect(ftp, "PASS guest@", 230)
+        # max_line = 600: a 700-byte line is refused as too long, a 550-byte one is parsed.
+        assert fleet.command(ftp, "NOOP " + "x" * 700).startswith("500 Command line too long (limit 600")
+        fleet.expect(ftp, "NOOP " + "x" * 550, 200)
+        ftp.quit()
+
+
+def test_extra_config_with_a_syntax_error_stops_up_with_file_and_line(tmp_path):
+    cluster = fleet.Cluster(tmp_path / "state", extra_config="[ftp]\nbanner = \n")
+    try:
+        with pytest.raises(AssertionError, match="ended"):
+            cluster.start(timeout=20)
+        assert cluster.proc.returncode != 0
+        log = cluster.log_path.read_text()
+        assert f"{cluster.extra_config_path}:2:" in log, log[-2000:]
+    finally:
+        cluster.kill()
