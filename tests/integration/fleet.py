@@ -15,6 +15,7 @@ Address plan of `fleetftp up --port P --nodes N` (the product's contract):
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import ftplib
 import hashlib
 import io
@@ -25,6 +26,7 @@ import re
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -67,10 +69,18 @@ def fleet_bin() -> str:
 # --------------------------------------------------------------------------
 # Ports
 
-# Port spans handed out in this process. Two clusters of one test run must
-# not overlap: one's passive range could otherwise contain the other's
-# control port.
-_reserved_spans: list[range] = []
+# Port spans are reserved across processes: ctest runs integration tests
+# side by side, each in its own pytest process, and two clusters must never
+# overlap (one's passive range could hold the other's control port). A span
+# is a run of 100-port blocks, each reserved by an exclusive flock on a file
+# of its own; the kernel drops the locks when the process ends, however it
+# ends, so a killed test run leaves nothing reserved.
+PORT_BLOCK = 100
+PORT_FLOOR, PORT_CEILING = 10000, 32768  # below the kernel's ephemeral ports
+PORT_WAIT_TIMEOUT = 300.0  # seconds to wait for other test processes to free a span
+_LOCK_DIR = Path(os.environ.get("FLEETFTP_PORT_LOCK_DIR",
+                                Path(tempfile.gettempdir()) / "fleetftp-test-ports"))
+_reserved_spans: dict[range, list[int]] = {}  # span -> descriptors holding its locks
 
 
 def port_is_free(port: int, host: str = MASTER_HOST) -> bool:
@@ -83,30 +93,65 @@ def port_is_free(port: int, host: str = MASTER_HOST) -> bool:
     return True
 
 
+def _lock_blocks(span: range) -> list[int] | None:
+    """Locks every block of `span`, or none of them."""
+    _LOCK_DIR.mkdir(parents=True, exist_ok=True)
+    fds: list[int] = []
+    for block in range(span.start, span.stop, PORT_BLOCK):
+        fd = os.open(_LOCK_DIR / f"{block}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            for held in fds:
+                os.close(held)
+            return None
+        fds.append(fd)
+    return fds
+
+
 def pick_base_port(nodes: int) -> range:
     """Reserves a span P .. P+1000*(nodes+2) for one cluster and returns it.
 
     The span stays below the kernel's ephemeral ports (32768 and up), so no
     client connection of the tests can hold a port the cluster wants."""
     size = 1000 * (nodes + 2)
+    # Only about five spans fit: when other test processes hold them all,
+    # wait for one of theirs to end.
+    deadline = time.monotonic() + PORT_WAIT_TIMEOUT
+    while True:
+        if span := _try_reserve(size):
+            return span
+        if time.monotonic() >= deadline:
+            raise RuntimeError(f"no free port span of {size} ports in {PORT_FLOOR}..{PORT_CEILING - 1} "
+                               f"within {PORT_WAIT_TIMEOUT:.0f} s")
+        time.sleep(0.5)
+
+
+def _try_reserve(size: int) -> range | None:
     # First fit from a random start, wrapping around: a later span lands next
-    # to the ones this process already holds instead of somewhere random, so
-    # random gaps between them cannot leave no room for a third or fourth.
-    steps = list(range(10000, 32768 - size, 100))
+    # to the ones already held instead of somewhere random, so random gaps
+    # between them cannot leave no room for a third or fourth.
+    steps = list(range(PORT_FLOOR, PORT_CEILING - size, PORT_BLOCK))
     first = random.randrange(len(steps))
     for base in steps[first:] + steps[:first]:
         candidate = range(base, base + size)
         if any(candidate.start < r.stop and r.start < candidate.stop for r in _reserved_spans):
             continue
+        fds = _lock_blocks(candidate)
+        if fds is None:
+            continue
         if port_is_free(base) and port_is_free(base + 1):
-            _reserved_spans.append(candidate)
+            _reserved_spans[candidate] = fds
             return candidate
-    raise RuntimeError("no free port span found in 10000..32767")
+        for fd in fds:
+            os.close(fd)
+    return None
 
 
 def release_span(span: range) -> None:
-    if span in _reserved_spans:
-        _reserved_spans.remove(span)
+    for fd in _reserved_spans.pop(span, []):
+        os.close(fd)
 
 
 # --------------------------------------------------------------------------
