@@ -1,19 +1,12 @@
-// An inclusive TCP port range such as "30000-30999", as operators write it.
+// Port ranges in settings ([ftp] passive_ports, [data] passive_ports): the
+// type is net's, so that net need not depend on config.
 #pragma once
 
-#include <cstdint>
-#include <optional>
-#include <string_view>
+#include "net/port_range.hpp"
 
 namespace fleet::config {
 
-struct PortRange {
-  std::uint16_t first = 0;
-  std::uint16_t last = 0;
-  std::uint32_t size() const { return std::uint32_t{last} - first + 1; }
-};
-
-// Parses "A-B" (1 <= A <= B <= 65535) or a single port "A".
-std::optional<PortRange> parse_port_range(std::string_view text);
+using net::PortRange;
+using net::parse_port_range;
 
 }  // namespace fleet::config

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "config/port_range.hpp"
+#include "net/port_range.hpp"
 #include "net/unique_fd.hpp"
 
 namespace fleet::net {
@@ -28,12 +28,12 @@ namespace fleet::net {
 // Rotates through a port range so consecutive listeners use different ports.
 class PortCursor {
  public:
-  explicit PortCursor(config::PortRange range) : range_(range), next_(range.first) {}
+  explicit PortCursor(PortRange range) : range_(range), next_(range.first) {}
   std::uint16_t next();
-  const config::PortRange& range() const { return range_; }
+  const PortRange& range() const { return range_; }
 
  private:
-  config::PortRange range_;
+  PortRange range_;
   std::uint16_t next_;
 };
 

@@ -19,7 +19,7 @@ using testing::run_coro;
 
 // Below the kernel's ephemeral range (32768-60999), so outgoing connections of
 // other tests never hold these ports.
-constexpr config::PortRange kRange{32100, 32139};
+constexpr net::PortRange kRange{32100, 32139};
 // Listeners are opened on this process's own loopback addresses; clients
 // connect from the fixed ones below (127.0.0.1 is the allowed one).
 const std::string kA = testing::own_loopback(1);
@@ -77,7 +77,7 @@ bool watched_by_an_event_loop(std::uint16_t port) {
 }
 
 TEST(PortCursor, RotatesThroughTheRangeAndWraps) {
-  PortCursor cursor(config::PortRange{5000, 5002});
+  PortCursor cursor(net::PortRange{5000, 5002});
   EXPECT_EQ(cursor.next(), 5000);
   EXPECT_EQ(cursor.next(), 5001);
   EXPECT_EQ(cursor.next(), 5002);
@@ -85,7 +85,7 @@ TEST(PortCursor, RotatesThroughTheRangeAndWraps) {
 }
 
 TEST(PortCursor, SinglePortRange) {
-  PortCursor cursor(config::PortRange{6000, 6000});
+  PortCursor cursor(net::PortRange{6000, 6000});
   EXPECT_EQ(cursor.next(), 6000);
   EXPECT_EQ(cursor.next(), 6000);
 }
@@ -246,7 +246,7 @@ TEST(PassiveListener, AClosedListenerRefusesLateConnections) {
 
 TEST(PassiveListener, SkipsABusyPort) {
   asio::io_context io;
-  const config::PortRange range{32140, 32141};
+  const net::PortRange range{32140, 32141};
   tcp::acceptor squatter(io, tcp::endpoint(asio::ip::make_address(kA), range.first));
   PortCursor cursor(range);
   auto listener = PassiveListener::open(io.get_executor(), cursor, {kA});
@@ -256,7 +256,7 @@ TEST(PassiveListener, SkipsABusyPort) {
 
 TEST(PassiveListener, ExhaustedRangeGivesNothing) {
   asio::io_context io;
-  const config::PortRange range{32142, 32142};
+  const net::PortRange range{32142, 32142};
   tcp::acceptor squatter(io, tcp::endpoint(asio::ip::make_address(kA), range.first));
   PortCursor cursor(range);
   EXPECT_FALSE(PassiveListener::open(io.get_executor(), cursor, {kA}));
@@ -265,7 +265,7 @@ TEST(PassiveListener, ExhaustedRangeGivesNothing) {
 TEST(PassiveListener, SamePortOnTwoAddresses) {
   asio::io_context io;
   // A port busy on the second address only must be skipped too.
-  const config::PortRange range{32143, 32144};
+  const net::PortRange range{32143, 32144};
   tcp::acceptor squatter(io, tcp::endpoint(asio::ip::make_address(kC), range.first));
   PortCursor two(range);
   auto listener = PassiveListener::open(io.get_executor(), two, {kA, "", kC});

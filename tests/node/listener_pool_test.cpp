@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 using asio::ip::tcp;
 
 // Below the kernel's ephemeral range, apart from the ranges of other tests.
-constexpr config::PortRange kRange{32300, 32309};
+constexpr net::PortRange kRange{32300, 32309};
 // Listeners are opened on this process's own loopback address.
 const std::string kHere = testing::own_loopback(1);
 

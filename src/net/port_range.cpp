@@ -1,8 +1,8 @@
-#include "config/port_range.hpp"
+#include "net/port_range.hpp"
 
 #include <charconv>
 
-namespace fleet::config {
+namespace fleet::net {
 
 namespace {
 std::optional<std::uint16_t> parse_port(std::string_view s) {
@@ -21,4 +21,4 @@ std::optional<PortRange> parse_port_range(std::string_view text) {
   return PortRange{*first, *last};
 }
 
-}  // namespace fleet::config
+}  // namespace fleet::net
