@@ -15,6 +15,16 @@ namespace {
 // the buffer for as long as it is being read.
 constexpr std::size_t kReadChunk = 64 * 1024;
 
+// The refusal of a message that does not fit in a frame, for the caller
+// that waits for an answer to it.
+link::Envelope too_large(std::size_t size) {
+  link::Envelope env;
+  env.mutable_op_result()->set_ok(false);
+  env.mutable_op_result()->set_error("message of " + std::to_string(size) + " bytes exceeds the node link's frame limit of " +
+                                     std::to_string(LinkConnection::kMaxFrame) + " bytes");
+  return env;
+}
+
 std::uint32_t frame_length(const char* header) {
   const auto* p = reinterpret_cast<const unsigned char*>(header);
   return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
@@ -35,22 +45,31 @@ LinkConnection::LinkConnection(asio::ip::tcp::socket socket) : socket_(std::move
 
 LinkConnection::~LinkConnection() { close(); }
 
-void LinkConnection::send(const link::Envelope& env) {
-  if (!open_) return;
+bool LinkConnection::send(const link::Envelope& env) {
+  if (!open_) return false;
   // Sized once: AppendToString would walk the message again to size it.
-  const auto n = static_cast<std::uint32_t>(env.ByteSizeLong());
+  const std::size_t size = env.ByteSizeLong();
+  if (size > kMaxFrame) {
+    // The peer would close the link on this frame, failing everything else
+    // that runs on it: only this message fails.
+    spdlog::error("node link {}: not sending a message of {} bytes (kind {}): the frame limit is {} bytes",
+                  remote_ip_, size, static_cast<int>(env.body_case()), kMaxFrame);
+    return false;
+  }
+  const auto n = static_cast<std::uint32_t>(size);
   const char header[4] = {static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
                           static_cast<char>(n)};
   out_.append(header, sizeof header);
   const std::size_t body = out_.size();
   out_.resize(body + n);
   env.SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(out_.data() + body));
-  if (writing_ || flush_posted_) return;
+  if (writing_ || flush_posted_) return true;
   flush_posted_ = true;
   asio::post(socket_.get_executor(), [self = shared_from_this()] {
     self->flush_posted_ = false;
     self->flush();
   });
+  return true;
 }
 
 void LinkConnection::flush() {
@@ -73,6 +92,11 @@ void LinkConnection::reply(std::uint64_t request_id, link::Envelope env) {
   if (request_id == 0) return;
   env.set_id(request_id);
   env.set_is_reply(true);
+  if (const auto size = env.ByteSizeLong(); size > kMaxFrame) {
+    env = too_large(size);
+    env.set_id(request_id);
+    env.set_is_reply(true);
+  }
   send(env);
 }
 
@@ -95,6 +119,11 @@ asio::awaitable<std::optional<link::Envelope>> LinkConnection::call(link::Envelo
   if (!open_) co_return std::nullopt;
   const auto id = next_id_++;
   env.set_id(id);
+  if (const auto size = env.ByteSizeLong(); size > kMaxFrame) {
+    spdlog::error("node link {}: request of {} bytes (kind {}) exceeds the frame limit of {} bytes; not sent",
+                  remote_ip_, size, static_cast<int>(env.body_case()), kMaxFrame);
+    co_return too_large(size);
+  }
   auto pending = std::make_shared<PendingCall>();
   pending->timer = std::make_shared<asio::steady_timer>(socket_.get_executor());
   pending->timer->expires_after(timeout);

@@ -36,19 +36,23 @@ class LinkConnection : public std::enable_shared_from_this<LinkConnection> {
   LinkConnection& operator=(const LinkConnection&) = delete;
 
   // Queues a message; never blocks. Messages are written in order, together
-  // with the others queued before the current handler returns.
-  void send(const link::Envelope& env);
+  // with the others queued before the current handler returns. A message
+  // larger than kMaxFrame is not sent (the peer would drop the link for it):
+  // it is logged and send() returns false.
+  bool send(const link::Envelope& env);
 
   // Writes what is queued now instead of after the current handler: for a
   // caller whose next step (a reply to an FTP client) should not come first.
   void flush();
 
   // Replies to request `request_id` with `env` (sets env.id). Id 0 is an
-  // event, which is never answered: nothing is sent.
+  // event, which is never answered: nothing is sent. A reply over the frame
+  // limit is replaced by an OpResult{ok=false} that says so.
   void reply(std::uint64_t request_id, link::Envelope env);
 
   // Sends `env` as a request and waits for its reply. nullopt on timeout or
-  // when the link closes first.
+  // when the link closes first. A request over the frame limit is not sent:
+  // its reply is an OpResult{ok=false} that says so, at once.
   asio::awaitable<std::optional<link::Envelope>> call(link::Envelope env,
                                                       std::chrono::milliseconds timeout);
 

@@ -42,6 +42,12 @@ MasterConfig load_master_config(const std::filesystem::path& file) {
   r.read_int("ftp", "max_line", c.max_line, 512, 65536);
   r.read_duration("ftp", "idle_timeout", c.idle_timeout, 86400);
   r.read_duration("ftp", "data_connect_timeout", c.data_timeout, 3600);
+  {
+    // At least a second: a transfer must never be allowed to wait for ever.
+    long long seconds = c.data_stall_timeout.count();
+    r.read_int("ftp", "data_timeout", seconds, 1, 86400);
+    c.data_stall_timeout = std::chrono::seconds(seconds);
+  }
   r.read_int("ftp", "max_sessions", c.max_sessions, 1, 1000000);
   r.read_duration("auth", "fail_delay_ms", c.login_fail_delay, 60000);
   r.read_int("auth", "ban_after", c.ban_after_failures, 0, 1000);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/cluster_config.hpp"
+#include "config/data_timeout.hpp"
 #include "config/port_range.hpp"
 
 namespace fleet::config {
@@ -44,6 +45,9 @@ struct MasterConfig {
   std::size_t max_line = 2048;                    // [ftp] max_line — longest accepted command line, bytes
   std::chrono::seconds idle_timeout{300};         // [ftp] idle_timeout
   std::chrono::seconds data_timeout{30};          // [ftp] data_connect_timeout — passive accept / active dial
+  // [ftp] data_timeout — a transfer whose data connection moves no byte for
+  // this long is ended with 426 (vsftpd's data_connection_timeout).
+  std::chrono::seconds data_stall_timeout{kDefaultDataTimeout};
   std::size_t max_sessions = 10000;               // [ftp] max_sessions
   std::chrono::milliseconds login_fail_delay{1000};  // [auth] fail_delay_ms
   int ban_after_failures = 5;                     // [auth] ban_after

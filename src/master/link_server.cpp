@@ -76,6 +76,9 @@ asio::awaitable<bool> LinkServer::handshake(cluster::LinkConnection& link, link:
   }
   link::Envelope welcome;
   welcome.mutable_welcome()->set_master_name(config_.name);
+  // Once per link rather than per ticket: every node transfer is bounded by it.
+  welcome.mutable_welcome()->set_data_timeout_ms(static_cast<std::uint32_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(config_.data_stall_timeout).count()));
   link.send(welcome);
   co_return true;
 }

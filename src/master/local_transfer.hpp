@@ -2,6 +2,8 @@
 // from the master's own listener or dialled to the client, or the EPSV relay
 // (client <-> node through the master with splice, for IPv6 clients and
 // EPSV ALL). Ends by calling `done` exactly once; abort() ends it early.
+// A data connection that moves no byte for ClientEnd::stall_timeout is
+// closed, and the transfer ends with `stalled` set (the client's 426).
 #pragma once
 
 #include <asio.hpp>
@@ -12,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "config/data_timeout.hpp"
 #include "ftp/hostport.hpp"
 #include "master/transfer_outcome.hpp"
 #include "net/passive_listener.hpp"
@@ -24,7 +27,9 @@ struct ClientEnd {
   std::string allowed_ip;                          // ...only from this address
   std::optional<ftp::HostPort> dial;               // active: dial this
   std::string local_ip;                            // the master's address to dial from
-  std::chrono::milliseconds timeout{30000};
+  std::chrono::milliseconds timeout{30000};        // to connect ([ftp] data_connect_timeout)
+  // No byte moved for this long ends the transfer ([ftp] data_timeout).
+  std::chrono::milliseconds stall_timeout{config::kDefaultDataTimeout};
 };
 
 class LocalTransfer : public std::enable_shared_from_this<LocalTransfer> {
@@ -49,6 +54,8 @@ class LocalTransfer : public std::enable_shared_from_this<LocalTransfer> {
  private:
   asio::awaitable<void> run();
   asio::awaitable<bool> connect_client();
+  // Closes the sockets once moved_ has not changed for stall_timeout.
+  asio::awaitable<void> watch_progress();
   void finish(TransferOutcome outcome);
 
   asio::any_io_executor ex_;
@@ -62,6 +69,11 @@ class LocalTransfer : public std::enable_shared_from_this<LocalTransfer> {
   std::string node_local_ip_;
   asio::ip::tcp::socket client_;
   asio::ip::tcp::socket node_;
+  asio::steady_timer watch_;
+  std::uint64_t moved_ = 0;  // bytes moved on the data connections so far
+  bool connected_ = false;   // the client's data connection is up: the watch runs
+  bool finished_ = false;
+  bool stalled_ = false;
   bool aborted_ = false;
 };
 

@@ -13,6 +13,8 @@ struct TransferOutcome {
   bool aborted = false;
   bool connect_failed = false;
   bool refused = false;  // the node refused to start it (the file cannot be read or written there)
+  bool no_space = false;  // the node's disk was full (-> 452)
+  bool stalled = false;   // no byte moved for [ftp] data_timeout (-> 426)
   std::uint64_t bytes = 0;
   std::uint64_t file_size = 0;
   std::uint32_t crc32 = 0;
@@ -20,8 +22,19 @@ struct TransferOutcome {
   std::string error;
 
   static TransferOutcome from(const link::TransferDone& d) {
-    return {d.ok(),        d.aborted(), d.connect_failed(), d.refused(), d.bytes(),
-            d.file_size(), d.crc32(),   d.mtime(),          d.error()};
+    TransferOutcome o;
+    o.ok = d.ok();
+    o.aborted = d.aborted();
+    o.connect_failed = d.connect_failed();
+    o.refused = d.refused();
+    o.no_space = d.no_space();
+    o.stalled = d.stalled();
+    o.bytes = d.bytes();
+    o.file_size = d.file_size();
+    o.crc32 = d.crc32();
+    o.mtime = d.mtime();
+    o.error = d.error();
+    return o;
   }
   static TransferOutcome failed(std::string why) {
     TransferOutcome o;
@@ -29,5 +42,17 @@ struct TransferOutcome {
     return o;
   }
 };
+
+// The RFC 959 reply code for a transfer that did not succeed: 452 when a
+// node's disk was full, 451 when a node refused it (the file cannot be read
+// or written there), 426 when it was aborted, stalled or broke off, 425 when
+// the data connection never came up. `abort_requested`: the client sent ABOR.
+inline int failure_reply_code(const TransferOutcome& o, bool abort_requested) {
+  if (o.no_space) return 452;
+  if (o.refused) return 451;
+  if (abort_requested || o.aborted || o.stalled) return 426;
+  if (o.connect_failed) return 425;
+  return 426;
+}
 
 }  // namespace fleet::master

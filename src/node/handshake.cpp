@@ -11,7 +11,7 @@ namespace fleet::node {
 namespace {
 
 struct Outcome {
-  std::optional<std::string> master_name;  // set when welcomed
+  std::optional<link::Welcome> welcome;  // set when welcomed
   std::string problem;                     // otherwise: what went wrong
 };
 
@@ -45,12 +45,12 @@ asio::awaitable<Outcome> exchange(cluster::LinkConnection& link, const NodeConte
   auto welcome = co_await link.read_one();
   if (!welcome || !welcome->has_welcome())
     co_return Outcome{std::nullopt, "did not accept this node's proof (is the link key the same on both?)"};
-  co_return Outcome{welcome->welcome().master_name(), {}};
+  co_return Outcome{welcome->welcome(), {}};
 }
 
 }  // namespace
 
-asio::awaitable<std::optional<std::string>> authenticate_to_master(cluster::LinkConnection& link,
+asio::awaitable<std::optional<link::Welcome>> authenticate_to_master(cluster::LinkConnection& link,
                                                                    const NodeContext& context,
                                                                    std::chrono::milliseconds timeout) {
   // A master that never answers must not hold the node forever: closing the
@@ -72,7 +72,7 @@ asio::awaitable<std::optional<std::string>> authenticate_to_master(cluster::Link
   auto outcome = co_await exchange(link, context);
   watch->finished = true;
   watchdog.cancel();
-  if (!outcome.master_name) {
+  if (!outcome.welcome) {
     if (!watch->fired && !link.is_open()) co_return std::nullopt;  // closed here: the node is stopping
     if (watch->fired) {
       outcome.problem = "did not complete the handshake within " +
@@ -81,7 +81,7 @@ asio::awaitable<std::optional<std::string>> authenticate_to_master(cluster::Link
     spdlog::error("master {}:{} {}; closing the link", config.master_host, config.master_port, outcome.problem);
     link.close();
   }
-  co_return outcome.master_name;
+  co_return outcome.welcome;
 }
 
 }  // namespace fleet::node

@@ -13,9 +13,10 @@
 
 namespace fleet::node {
 
-// The master's name once it has welcomed us; nullopt after logging why not
-// (the link is then closed). Gives up after `timeout`.
-asio::awaitable<std::optional<std::string>> authenticate_to_master(
+// The master's Welcome (its name and the link's settings) once it has
+// welcomed us; nullopt after logging why not (the link is then closed).
+// Gives up after `timeout`.
+asio::awaitable<std::optional<link::Welcome>> authenticate_to_master(
     cluster::LinkConnection& link, const NodeContext& context,
     std::chrono::milliseconds timeout = std::chrono::seconds(10));
 

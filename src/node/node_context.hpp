@@ -14,8 +14,8 @@
 namespace fleet::node {
 
 struct NodeContext {
-  explicit NodeContext(config::NodeConfig settings)
-      : config(std::move(settings)), storage(config.root), ports(config.passive_ports) {}
+  explicit NodeContext(config::NodeConfig settings, std::shared_ptr<DiskIo> io = system_disk_io())
+      : config(std::move(settings)), storage(config.root, std::move(io)), ports(config.passive_ports) {}
 
   config::NodeConfig config;
   Storage storage;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cluster/link_connection.hpp"
+#include "config/data_timeout.hpp"
 #include "net/dial.hpp"
 #include "net/socket_handoff.hpp"
 #include "net/use_tuple.hpp"
@@ -39,8 +40,10 @@ std::string seconds_text(std::chrono::milliseconds d) {
 }  // namespace
 
 struct NodeServer::Impl {
-  Impl(asio::io_context& io, config::NodeConfig config)
-      : context(std::make_shared<NodeContext>(std::move(config))), retry(io), executor(io.get_executor()) {}
+  Impl(asio::io_context& io, config::NodeConfig config, std::shared_ptr<DiskIo> disk)
+      : context(std::make_shared<NodeContext>(std::move(config), std::move(disk))),
+        retry(io),
+        executor(io.get_executor()) {}
 
   // Disk work still running finishes (and posts its result) while the event
   // loop still exists.
@@ -82,8 +85,8 @@ struct NodeServer::Impl {
   }
 };
 
-NodeServer::NodeServer(asio::io_context& io, config::NodeConfig config)
-    : impl_(std::make_unique<Impl>(io, std::move(config))) {}
+NodeServer::NodeServer(asio::io_context& io, config::NodeConfig config, std::shared_ptr<DiskIo> disk)
+    : impl_(std::make_unique<Impl>(io, std::move(config), std::move(disk))) {}
 
 NodeServer::~NodeServer() = default;
 
@@ -116,11 +119,16 @@ asio::awaitable<void> NodeServer::run() {
     } else {
       was_unreachable = false;
       im.link = std::make_shared<cluster::LinkConnection>(std::move(socket));
-      const auto master_name = co_await authenticate_to_master(*im.link, *im.context);
-      if (master_name && !im.stopping) {
-        spdlog::info("connected to master {}{} as {}", master,
-                     master_name->empty() ? std::string() : " (" + *master_name + ")", cfg.name);
-        auto session = std::make_shared<Session>(im.context, im.link);
+      const auto welcome = co_await authenticate_to_master(*im.link, *im.context);
+      if (welcome && !im.stopping) {
+        const auto& master_name = welcome->master_name();
+        const auto data_timeout = welcome->data_timeout_ms() == 0
+                                      ? std::chrono::milliseconds(config::kDefaultDataTimeout)
+                                      : std::chrono::milliseconds(welcome->data_timeout_ms());
+        spdlog::info("connected to master {}{} as {}; transfers without progress for {} end", master,
+                     master_name.empty() ? std::string() : " (" + master_name + ")", cfg.name,
+                     seconds_text(data_timeout));
+        auto session = std::make_shared<Session>(im.context, im.link, data_timeout);
         im.session = session;
         const auto aborted = co_await session->serve();
         if (!im.stopping) {

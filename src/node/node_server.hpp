@@ -10,12 +10,14 @@
 #include <memory>
 
 #include "config/node_config.hpp"
+#include "node/disk_io.hpp"
 
 namespace fleet::node {
 
 class NodeServer {
  public:
-  NodeServer(asio::io_context& io, config::NodeConfig config);
+  // `disk` is the file system its transfers use; tests pass a faulty one.
+  NodeServer(asio::io_context& io, config::NodeConfig config, std::shared_ptr<DiskIo> disk = system_disk_io());
   ~NodeServer();
 
   // Runs until stop(): connect, serve, reconnect after the delay on loss.

@@ -1,5 +1,6 @@
 #include "node/session.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <exception>
@@ -17,9 +18,6 @@ namespace fleet::node {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// accept_timeout_ms = 0: the listener waits until the ticket is used or aborted.
-constexpr std::chrono::milliseconds kNoAcceptLimit = std::chrono::hours(24 * 365);
 
 // Completion for background coroutines: a bug that throws is logged, and only
 // that piece of work is lost.
@@ -55,8 +53,12 @@ const char* file_op_name(link::FileOpKind kind) {
 
 }  // namespace
 
-Session::Session(std::shared_ptr<NodeContext> context, std::shared_ptr<cluster::LinkConnection> link)
-    : context_(std::move(context)), link_(std::move(link)), heartbeat_timer_(link_->executor()) {}
+Session::Session(std::shared_ptr<NodeContext> context, std::shared_ptr<cluster::LinkConnection> link,
+                 std::chrono::milliseconds data_timeout)
+    : context_(std::move(context)),
+      link_(std::move(link)),
+      heartbeat_timer_(link_->executor()),
+      data_timeout_(data_timeout) {}
 
 asio::awaitable<std::size_t> Session::serve() {
   auto self = shared_from_this();
@@ -144,7 +146,7 @@ void Session::listen_for(std::uint64_t request_id, const link::OpenPassive& requ
                          std::unique_ptr<net::PassiveListener> listener, bool pooled) {
   const auto ticket_id = request.ticket();
   const auto timeout =
-      request.accept_timeout_ms() ? std::chrono::milliseconds(request.accept_timeout_ms()) : kNoAcceptLimit;
+      request.accept_timeout_ms() ? std::chrono::milliseconds(request.accept_timeout_ms()) : data_timeout_;
   auto ticket = std::make_shared<Ticket>(link_->executor(), ticket_id);
   ticket->deadline = Clock::now() + timeout;
   ticket->accepting = true;
@@ -172,7 +174,7 @@ void Session::expect_handoff(std::uint64_t request_id, const link::OpenPassive& 
   const auto ticket_id = request.ticket();
   if (context_->handoff_name.empty()) return reply(request_id, op_error("socket handoff is off on this node"));
   const auto timeout =
-      request.accept_timeout_ms() ? std::chrono::milliseconds(request.accept_timeout_ms()) : kNoAcceptLimit;
+      request.accept_timeout_ms() ? std::chrono::milliseconds(request.accept_timeout_ms()) : data_timeout_;
   auto ticket = std::make_shared<Ticket>(link_->executor(), ticket_id);
   ticket->deadline = Clock::now() + timeout;
   ticket->accepting = true;
@@ -200,6 +202,18 @@ void Session::drop_stale_handoffs() {
     ticket.abort();
     // A started transfer sees the abort and forgets the ticket itself.
     it = ticket.started ? std::next(it) : tickets_.erase(it);
+  }
+}
+
+void Session::end_stalled_transfers(std::chrono::steady_clock::time_point now) {
+  for (auto& [id, ticket] : tickets_) {
+    // Only while the data connection is up: connecting has its own timeouts,
+    // and an upload that is being flushed has closed it.
+    if (!ticket->started || ticket->stalled || !ticket->data || !ticket->data->is_open()) continue;
+    if (!ticket->watch.stalled(ticket->bytes, now, data_timeout_)) continue;
+    spdlog::info("ticket {}: no data moved for {:g} s after {} bytes; closing the data connection", id,
+                 std::chrono::duration<double>(data_timeout_).count(), ticket->bytes);
+    ticket->stall();
   }
 }
 
@@ -286,6 +300,7 @@ asio::awaitable<void> Session::transfer(std::shared_ptr<Ticket> ticket, Prepared
   const auto started = Clock::now();
   TransferSetting setting{context_->config.data_address, context_->disk.get_executor()};
   setting.sync_uploads = context_->config.sync_uploads;
+  setting.io = context_->storage.io_shared();
 
   link::TransferDone done;
   try {
@@ -304,7 +319,15 @@ asio::awaitable<void> Session::transfer(std::shared_ptr<Ticket> ticket, Prepared
     done.set_ok(false);
     done.set_aborted(true);
     done.set_error("transfer aborted");
+  } else if (ticket->stalled) {
+    done.set_ok(false);
+    done.set_stalled(true);
+    done.set_error(fmt::format("no data moved on the data connection for {:g} s",
+                               std::chrono::duration<double>(data_timeout_).count()));
   }
+  // Placement must know before the client hears the failure and sends its
+  // next upload, which should go to another node.
+  if (done.no_space()) send_disk_status();
   (ticket->sending ? context_->bytes_sent : context_->bytes_received) += ticket->bytes;
   const auto seconds = std::chrono::duration<double>(Clock::now() - started).count();
 
@@ -412,13 +435,14 @@ asio::awaitable<void> Session::heartbeats() {
       (ticket->sending ? sent : received) += ticket->bytes;
     }
     drop_stale_handoffs();
+    end_stalled_transfers(Clock::now());
     // Listeners the pool could not replace when the port range was short.
     if (pool_ && tick % 10 == 0) announce_pool(pool_->refill());
     beat->set_active_transfers(active);
     beat->set_bytes_sent(sent);
     beat->set_bytes_received(received);
     link_->send(env);
-    if (tick % 10 == 0) send_disk_status();
+    if (tick % 10 == 0) refresh_disk_status();
   }
 }
 
@@ -449,6 +473,24 @@ void Session::send_disk_status() {
   env.mutable_disk_status()->set_free_bytes(space->free_bytes);
   env.mutable_disk_status()->set_total_bytes(space->total_bytes);
   link_->send(env);
+}
+
+void Session::refresh_disk_status() {
+  if (std::exchange(disk_status_pending_, true)) return;  // the last one still waits for the disk
+  auto run = [self = shared_from_this()]() -> asio::awaitable<void> {
+    auto read = [storage = self->context_->storage] { return storage.space(); };
+    const auto space = co_await net::run_on(self->context_->disk.get_executor(), std::move(read));
+    self->disk_status_pending_ = false;
+    if (!space) {
+      spdlog::warn("cannot read the free space of {}", self->context_->storage.root().string());
+      co_return;
+    }
+    link::Envelope env;
+    env.mutable_disk_status()->set_free_bytes(space->free_bytes);
+    env.mutable_disk_status()->set_total_bytes(space->total_bytes);
+    self->link_->send(env);
+  };
+  asio::co_spawn(link_->executor(), std::move(run), log_op_error("disk status"));
 }
 
 void Session::forget(const std::shared_ptr<Ticket>& ticket) {

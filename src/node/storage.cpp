@@ -1,7 +1,5 @@
 #include "node/storage.hpp"
 
-#include <sys/statvfs.h>
-
 #include <algorithm>
 
 namespace fleet::node {
@@ -14,7 +12,7 @@ constexpr std::size_t kMaxName = 255;  // NAME_MAX of the common Linux file syst
 
 }  // namespace
 
-Storage::Storage(std::filesystem::path root) : root_(std::move(root)) {}
+Storage::Storage(std::filesystem::path root, std::shared_ptr<DiskIo> io) : root_(std::move(root)), io_(std::move(io)) {}
 
 std::optional<std::filesystem::path> Storage::resolve(std::string_view vfs_path, std::string& error) const {
   if (vfs_path.empty() || vfs_path.front() != '/') {
@@ -69,11 +67,5 @@ std::filesystem::path Storage::upload_temp_file(const std::filesystem::path& fin
 }
 
 bool Storage::is_upload_temp(std::string_view file_name) { return file_name.starts_with(kTempPrefix); }
-
-std::optional<Storage::Space> Storage::space() const {
-  struct statvfs st {};
-  if (::statvfs(root_.c_str(), &st) != 0) return std::nullopt;
-  return Space{std::uint64_t{st.f_bavail} * st.f_frsize, std::uint64_t{st.f_blocks} * st.f_frsize};
-}
 
 }  // namespace fleet::node

@@ -42,4 +42,12 @@ void Ticket::abort() {
   notify();
 }
 
+void Ticket::stall() {
+  stalled = true;
+  std::error_code ec;
+  if (data) data->close(ec);
+  if (peer) peer->close(ec);
+  notify();
+}
+
 }  // namespace fleet::node

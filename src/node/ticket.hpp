@@ -12,6 +12,7 @@
 #include <string>
 
 #include "net/passive_listener.hpp"
+#include "node/stall_watch.hpp"
 
 namespace fleet::node {
 
@@ -46,6 +47,10 @@ class Ticket {
   bool sending = true;                        // direction of `bytes` for the heartbeat totals
   std::uint64_t bytes = 0;                    // moved on the data connection so far
   std::string client;                         // the data connection's remote IP, for the log
+  // Started once the data connection is up (run_transfer); the session looks
+  // at it every second. `stalled`: it fired and closed the connections.
+  StallWatch watch;
+  bool stalled = false;
 
   // The passive accept has ended, with or without a connection.
   void accept_finished(std::optional<asio::ip::tcp::socket> socket);
@@ -61,6 +66,10 @@ class Ticket {
   // Closes the listener and every socket; everything waiting on the ticket
   // wakes up and sees `aborted`.
   void abort();
+
+  // No byte moved for the data timeout: closes the data connections, so the
+  // transfer ends with an error and reports `stalled`.
+  void stall();
 
   // Wakes everything that waits in wait_for_change().
   void notify() { wake_.cancel(); }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 #include <vector>
@@ -37,8 +38,9 @@ std::variant<PreparedTransfer, link::OpResult> prepare_send(const Storage& stora
   const auto file = storage.resolve(req.path(), why);
   if (!file) return op_error("invalid path \"" + req.path() + "\": " + why);
   // O_NONBLOCK: a FIFO someone left under the root must not hang the node.
-  p.file.reset(::open(file->c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-  if (!p.file) return op_error("cannot open", req.path(), errno_code());
+  std::error_code open_error;
+  p.file.reset(storage.io().open(*file, O_RDONLY | O_NONBLOCK, 0, open_error));
+  if (!p.file) return op_error("cannot open", req.path(), open_error);
   struct stat st {};
   if (::fstat(p.file.get(), &st) != 0) return op_error("cannot stat " + req.path() + ": " + errno_code().message());
   if (!S_ISREG(st.st_mode)) return op_error(req.path() + " is not a plain file");
@@ -64,10 +66,12 @@ std::variant<PreparedTransfer, link::OpResult> prepare_receive(const Storage& st
   if (ec) return op_error("cannot create the directory for " + req.path() + ": " + ec.message());
   if (std::filesystem::is_directory(*file, ec)) return op_error(req.path() + " is a directory");
 
+  auto& io = storage.io();
+  std::error_code open_error;
   if (req.append()) {
-    p.file.reset(::open(file->c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+    p.file.reset(io.open(*file, O_WRONLY | O_CREAT | O_APPEND, 0644, open_error));
   } else if (req.offset() > 0) {
-    p.file.reset(::open(file->c_str(), O_WRONLY | O_CLOEXEC));
+    p.file.reset(io.open(*file, O_WRONLY, 0, open_error));
     if (p.file) {
       struct stat st {};
       if (::fstat(p.file.get(), &st) != 0) return op_error("cannot stat " + req.path() + ": " + errno_code().message());
@@ -78,10 +82,9 @@ std::variant<PreparedTransfer, link::OpResult> prepare_receive(const Storage& st
     }
   } else {
     p.temp_file = Storage::upload_temp_file(*file, req.ticket());
-    p.file.reset(::open(p.temp_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    p.file.reset(io.open(p.temp_file, O_WRONLY | O_CREAT | O_TRUNC, 0644, open_error));
   }
   if (!p.file) {
-    const auto open_error = errno_code();
     p.temp_file.clear();
     return op_error("cannot open for writing", req.path(), open_error);
   }
@@ -130,18 +133,23 @@ asio::awaitable<bool> open_data(Ticket& ticket, const link::StartTransfer& req, 
   std::error_code ec;
   const auto remote = ticket.data->remote_endpoint(ec);
   ticket.client = ec ? std::string("?") : remote.address().to_string();
+  ticket.watch.start(std::chrono::steady_clock::now(), ticket.bytes);
   co_return true;
 }
 
-asio::awaitable<std::error_code> send_ascii(tcp::socket& socket, int fd, std::uint64_t offset, std::uint64_t& sent) {
+asio::awaitable<std::error_code> send_ascii(tcp::socket& socket, DiskIo& io, int fd, std::uint64_t offset,
+                                            std::uint64_t& sent, std::string& error) {
   std::vector<char> buffer(256 * 1024);
   std::string wire;
   ftp::AsciiEncoder encoder;
   auto position = static_cast<off_t>(offset);
   for (;;) {
-    const auto n = ::pread(fd, buffer.data(), buffer.size(), position);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) co_return errno_code();
+    std::error_code read_error;
+    const auto n = io.read_at(fd, buffer.data(), buffer.size(), position, read_error);
+    if (n < 0) {
+      error = "cannot read the file: " + read_error.message();
+      co_return read_error;
+    }
     if (n == 0) co_return std::error_code{};
     position += n;
     wire.clear();
@@ -152,17 +160,27 @@ asio::awaitable<std::error_code> send_ascii(tcp::socket& socket, int fd, std::ui
   }
 }
 
-asio::awaitable<std::error_code> send_file(Ticket& ticket, PreparedTransfer& p) {
+asio::awaitable<std::error_code> send_file(Ticket& ticket, PreparedTransfer& p, DiskIo& io, std::string& error) {
   net::limit_unsent(*ticket.data);
   const auto offset = p.request.offset();
-  if (p.request.ascii()) co_return co_await send_ascii(*ticket.data, p.file.get(), offset, ticket.bytes);
+  if (p.request.ascii()) co_return co_await send_ascii(*ticket.data, io, p.file.get(), offset, ticket.bytes, error);
+  // Binary: the kernel reads the file for sendfile(2); a read error (EIO)
+  // is the error of the transfer.
   co_return co_await net::async_sendfile(*ticket.data, p.file.get(), offset, p.file_size - offset, ticket.bytes);
 }
 
 asio::awaitable<std::error_code> send_bytes(Ticket& ticket, const std::string& payload) {
-  auto [ec, written] = co_await asio::async_write(*ticket.data, asio::buffer(payload), net::use_tuple);
-  ticket.bytes += written;
-  co_return ec;
+  // In steps, so that the stall watch sees a slow reader's progress.
+  constexpr std::size_t kStep = 256 * 1024;
+  for (std::size_t at = 0; at < payload.size();) {
+    const auto step = std::min(kStep, payload.size() - at);
+    auto [ec, written] = co_await asio::async_write(*ticket.data, asio::buffer(payload.data() + at, step),
+                                                    net::use_tuple);
+    ticket.bytes += written;
+    at += written;
+    if (ec) co_return ec;
+  }
+  co_return std::error_code{};
 }
 
 // Node-to-node: dials the peer node's listener (validated by prepare_transfer)
@@ -241,7 +259,7 @@ asio::awaitable<link::TransferDone> run_transfer(Ticket& ticket, PreparedTransfe
   const auto& req = prepared.request;
   ticket.sending = req.kind() != link::RECV_FILE && req.kind() != link::RELAY_TO_PEER;
   if (!co_await open_data(ticket, req, setting, done)) {
-    discard_upload(prepared);
+    discard_upload(prepared, *setting.io);
     co_return done;
   }
 
@@ -249,7 +267,7 @@ asio::awaitable<link::TransferDone> run_transfer(Ticket& ticket, PreparedTransfe
   std::string error;
   switch (req.kind()) {
     case link::SEND_FILE:
-      ec = co_await send_file(ticket, prepared);
+      ec = co_await send_file(ticket, prepared, *setting.io, error);
       if (ec == asio::error::eof) error = req.path() + " became shorter while it was being sent";
       break;
     case link::RECV_FILE:

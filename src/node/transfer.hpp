@@ -13,6 +13,7 @@
 
 #include "link.pb.h"
 #include "net/unique_fd.hpp"
+#include "node/disk_io.hpp"
 #include "node/storage.hpp"
 #include "node/ticket.hpp"
 
@@ -30,6 +31,7 @@ struct PreparedTransfer {
 struct TransferSetting {
   std::string data_address;    // dial clients and peers from here
   asio::any_io_executor disk;  // for whole-file checksums and flushes
+  std::shared_ptr<DiskIo> io = system_disk_io();  // the file system calls
   std::chrono::milliseconds dial_timeout{10000};
   bool sync_uploads = false;   // flush an upload's data and name to the disk before reporting it
 };

@@ -9,6 +9,8 @@
 #include <memory>
 #include <string_view>
 
+#include <spdlog/spdlog.h>
+
 #include "ftp/ascii.hpp"
 #include "net/errno_code.hpp"
 #include "net/use_tuple.hpp"
@@ -33,16 +35,6 @@ constexpr std::size_t kBuffer = 1u << 20;
 constexpr off_t kWritebackStep = 8 << 20;
 
 using net::errno_code;
-
-std::error_code write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const auto n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return errno_code();
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return {};
-}
 
 // What arrived, stored: the facts the master records for the file.
 void report_facts(int fd, std::uint32_t crc, link::TransferDone& done) {
@@ -90,11 +82,11 @@ asio::awaitable<std::error_code> sync_folder_of(const std::filesystem::path& fil
 
 }  // namespace
 
-void discard_upload(PreparedTransfer& prepared) {
+void discard_upload(PreparedTransfer& prepared, DiskIo& io) {
   prepared.file.reset();
   if (!prepared.temp_file.empty()) {
-    std::error_code ec;
-    std::filesystem::remove(prepared.temp_file, ec);
+    if (const auto ec = io.remove(prepared.temp_file); ec && ec != std::errc::no_such_file_or_directory)
+      spdlog::warn("cannot remove the partial upload {}: {}", prepared.temp_file.string(), ec.message());
     prepared.temp_file.clear();
   }
 }
@@ -104,7 +96,9 @@ asio::awaitable<void> receive_file(Ticket& ticket, PreparedTransfer& p, const Tr
   const auto& req = p.request;
   const bool fresh = !p.temp_file.empty();
   const int fd = p.file.get();
+  auto& io = *setting.io;
   std::string error;
+  bool no_space = false;  // the disk was full
 
   // REST + STOR: what followed the restart point is replaced by what arrives.
   if (!fresh && !req.append() && req.offset() > 0) {
@@ -123,8 +117,9 @@ asio::awaitable<void> receive_file(Ticket& ticket, PreparedTransfer& p, const Tr
   Crc32 crc;
   auto store = [&](std::string_view chunk) {
     if (fresh) crc.update(chunk);
-    if (auto ec = write_all(fd, chunk)) {
+    if (auto ec = io.write(fd, chunk)) {
       error = "cannot write " + req.path() + ": " + ec.message();
+      no_space = is_no_space(ec);
       return;
     }
     written += static_cast<off_t>(chunk.size());
@@ -173,9 +168,10 @@ asio::awaitable<void> receive_file(Ticket& ticket, PreparedTransfer& p, const Tr
   // name. On the disk thread: a flush can take tens of milliseconds, and the
   // event loop keeps receiving the other uploads meanwhile.
   if (complete && setting.sync_uploads) {
-    auto flush = [fd] { return ::fdatasync(fd) == 0 ? std::error_code{} : errno_code(); };
+    auto flush = [fd, io = setting.io] { return io->sync_data(fd); };
     if (const auto ec = co_await net::run_on(setting.disk, std::move(flush))) {
       error = "cannot flush " + req.path() + ": " + ec.message();
+      no_space = is_no_space(ec);
       complete = false;
     }
   }
@@ -186,11 +182,12 @@ asio::awaitable<void> receive_file(Ticket& ticket, PreparedTransfer& p, const Tr
   } else if (complete || (req.keep_partial() && ticket.bytes > 0)) {
     report_facts(fd, crc.value(), done);
     p.file.reset();
-    if (::rename(p.temp_file.c_str(), p.final_file.c_str()) != 0) {
-      error = "cannot rename the upload to " + req.path() + ": " + errno_code().message();
+    if (const auto ec = io.rename(p.temp_file, p.final_file)) {
+      error = "cannot rename the upload to " + req.path() + ": " + ec.message();
+      no_space = is_no_space(ec);
       complete = false;
       forget_facts(done);
-      discard_upload(p);
+      discard_upload(p, io);
     } else if (complete && setting.sync_uploads) {
       // The new name too, or a power cut could still lose the whole file.
       if (const auto ec = co_await sync_folder_of(p.final_file, setting)) {
@@ -199,16 +196,16 @@ asio::awaitable<void> receive_file(Ticket& ticket, PreparedTransfer& p, const Tr
         forget_facts(done);
         // The master records the upload as failed, so the file must not stay
         // behind under a name the namespace describes differently.
-        std::error_code ignored;
-        std::filesystem::remove(p.final_file, ignored);
+        (void)io.remove(p.final_file);
       }
     }
     p.temp_file.clear();
   } else {
-    discard_upload(p);
+    discard_upload(p, io);
   }
   done.set_ok(complete);
   done.set_error(error);
+  done.set_no_space(!complete && no_space);
 }
 
 }  // namespace fleet::node

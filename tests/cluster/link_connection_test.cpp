@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -143,6 +145,75 @@ TEST(LinkConnection, ThePeerClosingEndsReading) {
   bool got_one = true;
   testing::run_coro(io, [&]() -> asio::awaitable<void> { got_one = (co_await link->read_one()).has_value(); });
   EXPECT_FALSE(got_one);
+}
+
+// A message one byte over the frame limit once serialized.
+link::Envelope oversized() {
+  link::Envelope env;
+  env.mutable_start_transfer()->set_kind(link::SEND_BYTES);
+  env.mutable_start_transfer()->set_payload(std::string(LinkConnection::kMaxFrame, 'x'));
+  EXPECT_GT(env.ByteSizeLong(), LinkConnection::kMaxFrame);
+  return env;
+}
+
+TEST(LinkConnection, AnOversizedMessageIsNotSentAndTheLinkGoesOn) {
+  asio::io_context io;
+  auto [a, b] = testing::make_socket_pair(io);
+  auto left = std::make_shared<LinkConnection>(std::move(a));
+  auto right = std::make_shared<LinkConnection>(std::move(b));
+  std::vector<std::string> paths;
+  testing::run_coro(io, [&]() -> asio::awaitable<void> {
+    EXPECT_TRUE(left->send(file_op("/before")));
+    EXPECT_FALSE(left->send(oversized()));
+    EXPECT_TRUE(left->send(file_op("/after")));
+    paths = co_await read_paths(*right, 2);
+  });
+  EXPECT_EQ(paths, (std::vector<std::string>{"/before", "/after"}));
+  EXPECT_TRUE(left->is_open());
+  EXPECT_TRUE(right->is_open());
+}
+
+TEST(LinkConnection, AnOversizedRequestFailsAtOnceWithoutAReplyFromThePeer) {
+  asio::io_context io;
+  auto [raw, mine] = testing::make_socket_pair(io);
+  auto link = std::make_shared<LinkConnection>(std::move(mine));
+  std::optional<link::Envelope> reply;
+  // Nobody answers on `raw`: an answer can only come from the link itself.
+  testing::run_coro(io, [&]() -> asio::awaitable<void> {
+    reply = co_await link->call(oversized(), std::chrono::seconds(20));
+  }, std::chrono::seconds(5));
+  ASSERT_TRUE(reply.has_value());
+  ASSERT_TRUE(reply->has_op_result());
+  EXPECT_FALSE(reply->op_result().ok());
+  EXPECT_NE(reply->op_result().error().find("frame limit"), std::string::npos) << reply->op_result().error();
+  io.poll();
+  EXPECT_EQ(bytes_waiting(raw), 0u);
+  EXPECT_TRUE(link->is_open());
+}
+
+TEST(LinkConnection, AnOversizedReplyBecomesAnErrorForThatRequest) {
+  asio::io_context io;
+  auto [a, b] = testing::make_socket_pair(io);
+  auto asker = std::make_shared<LinkConnection>(std::move(a));
+  auto answerer = std::make_shared<LinkConnection>(std::move(b));
+  std::optional<link::Envelope> reply;
+  std::function<void(link::Envelope)> answer = [&](link::Envelope request) {
+    answerer->reply(request.id(), oversized());
+  };
+  asio::co_spawn(io, answerer->run(answer), asio::detached);
+  asio::co_spawn(io, asker->run([](link::Envelope) {}), asio::detached);
+  testing::run_coro(io, [&]() -> asio::awaitable<void> {
+    reply = co_await asker->call(file_op("/big-answer"), std::chrono::seconds(20));
+  }, std::chrono::seconds(10));
+  ASSERT_TRUE(reply.has_value()) << "no reply: the link dropped or the reply was lost";
+  ASSERT_TRUE(reply->has_op_result());
+  EXPECT_FALSE(reply->op_result().ok());
+  EXPECT_NE(reply->op_result().error().find("frame limit"), std::string::npos);
+  EXPECT_TRUE(asker->is_open());
+  EXPECT_TRUE(answerer->is_open());
+  asker->close();
+  answerer->close();
+  io.run_for(std::chrono::milliseconds(50));
 }
 
 }  // namespace

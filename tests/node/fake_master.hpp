@@ -32,6 +32,7 @@ class FakeMaster {
 
   std::shared_ptr<cluster::LinkConnection> link;
   link::Hello hello;
+  std::uint32_t data_timeout_ms = 0;  // sent in Welcome; 0 = not sent
 
   // Accepts the node's connection and runs the master side of the handshake.
   // With `wrong_key` the master proves a different key; returns whether the
@@ -62,6 +63,7 @@ class FakeMaster {
       co_return false;
     link::Envelope welcome;
     welcome.mutable_welcome()->set_master_name("test-master");
+    welcome.mutable_welcome()->set_data_timeout_ms(data_timeout_ms);
     link->send(welcome);
     co_return true;
   }
