@@ -9,6 +9,7 @@
 #include "config/master_config.hpp"
 #include "config/node_config.hpp"
 #include "master/master_server.hpp"
+#include "net/spawn.hpp"
 #include "node/node_server.hpp"
 
 namespace fleet::cli {
@@ -46,8 +47,16 @@ int run_node(const std::string& config_file) {
   std::signal(SIGPIPE, SIG_IGN);
   asio::io_context io(1);
   node::NodeServer server(io, config);
-  asio::co_spawn(io, server.run(), asio::detached);
-  return run_until_signal(io, server, "node");
+  // A node whose main loop died serves nothing: exit with an error, so that
+  // whatever supervises the process starts it again.
+  bool failed = false;
+  net::spawn(io, server.run(), "node " + config.name, [&] {
+    failed = true;
+    server.stop();
+    io.stop();
+  });
+  const int status = run_until_signal(io, server, "node");
+  return failed ? 1 : status;
 }
 
 }  // namespace fleet::cli

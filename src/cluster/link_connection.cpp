@@ -7,6 +7,8 @@
 #include <cstring>
 #include <utility>
 
+#include "net/spawn.hpp"
+
 namespace fleet::cluster {
 
 namespace {
@@ -84,8 +86,11 @@ void LinkConnection::flush() {
   if (out_.empty()) return;
   // The kernel took part of it: the rest waits for room.
   writing_ = true;
-  asio::co_spawn(socket_.get_executor(), [self = shared_from_this()]() { return self->write_loop(); },
-                 asio::detached);
+  net::spawn(socket_.get_executor(), [self = shared_from_this()]() { return self->write_loop(); },
+             "node link write to " + remote_ip_, [self = shared_from_this()] {
+               self->writing_ = false;
+               self->close();
+             });
 }
 
 void LinkConnection::reply(std::uint64_t request_id, link::Envelope env) {

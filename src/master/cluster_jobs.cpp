@@ -6,6 +6,8 @@
 #include <cmath>
 
 #include "master/node_calls.hpp"
+#include "meta/busy_retry.hpp"
+#include "net/spawn.hpp"
 
 namespace fleet::master {
 
@@ -46,6 +48,22 @@ JobProgress& ClusterJobs::begin(const std::string& kind, const std::string& targ
   return job;
 }
 
+void ClusterJobs::spawn_job(const std::string& kind, asio::awaitable<void> run) {
+  const std::string target = jobs_[kind].target;
+  const std::string what = kind + (target.empty() ? "" : " " + target);
+  // A job that throws (a node call gone wrong, a metadata error) is marked
+  // failed, so the operator sees it and may start it again.
+  net::spawn(ex_, std::move(run), what, [this, kind](const std::string& why) {
+    auto& job = jobs_[kind];
+    if (job.running) end(job, false, "stopped by an error: " + why + "; run it again");
+  });
+}
+
+asio::awaitable<void> ClusterJobs::forget_copy(const std::string& path, const std::string& node) {
+  auto forget = [this, path, node] { return store_.remove_copy(path, node); };
+  co_await meta::retry_while_busy(ex_, "forgetting the copy of " + path + " on " + node, std::move(forget));
+}
+
 void ClusterJobs::end(JobProgress& job, bool ok, std::string message) {
   job.running = false;
   job.failed = !ok;
@@ -60,15 +78,20 @@ std::string ClusterJobs::drain(const std::string& node) {
   if (jobs_.contains("drain") && jobs_["drain"].running) return "a drain is already running";
   auto* n = nodes_.find(node);
   if (!n) return "node " + node + " is not connected";
+  try {
+    store_.set_node_flag(node, "draining", true);
+  } catch (const meta::StoreBusy&) {
+    // The admin request is answered now rather than holding the loop.
+    return "the metadata database is locked by another process; try again";
+  }
   n->draining = true;  // no new uploads or copies go there from now on
-  store_.set_node_flag(node, "draining", true);
   auto& job = begin("drain", node);
   for (const auto& u : store_.node_usage())
     if (u.node == node) {
       job.files_total = u.files;
       job.bytes_total = u.bytes;
     }
-  asio::co_spawn(ex_, run_drain(node), asio::detached);
+  spawn_job("drain", run_drain(node));
   return "";
 }
 
@@ -83,7 +106,7 @@ asio::awaitable<bool> ClusterJobs::move_off(const meta::FileRef& file, const std
     ++elsewhere;
   }
   // Another verified copy exists: this one can go.
-  store_.remove_copy(file.path, from);
+  co_await forget_copy(file.path, from);
   auto r = co_await node_file_op(nodes_, from, make_file_op(link::DELETE, file.path));
   if (!r.ok() && !r.not_found())
     spdlog::warn("{}: copy of {} no longer used but not deleted on disk: {}", from, file.path, r.error());
@@ -121,7 +144,7 @@ asio::awaitable<void> ClusterJobs::run_drain(std::string node) {
 std::string ClusterJobs::rebalance() {
   if (jobs_.contains("rebalance") && jobs_["rebalance"].running) return "a rebalance is already running";
   begin("rebalance", "");
-  asio::co_spawn(ex_, run_rebalance(), asio::detached);
+  spawn_job("rebalance", run_rebalance());
   return "";
 }
 
@@ -177,7 +200,7 @@ std::string ClusterJobs::scrub() {
     job.files_total += u.files;
     job.bytes_total += u.bytes;
   }
-  asio::co_spawn(ex_, run_scrub(), asio::detached);
+  spawn_job("scrub", run_scrub());
   return "";
 }
 
@@ -206,7 +229,7 @@ asio::awaitable<void> ClusterJobs::run_scrub() {
       }
       for (const auto& holder : bad) {
         spdlog::warn("scrub: the copy of {} on {} is damaged or missing; replacing it", f.path, holder);
-        store_.remove_copy(f.path, holder);
+        co_await forget_copy(f.path, holder);
         co_await node_file_op(nodes_, holder, make_file_op(link::DELETE, f.path));
         if (!(co_await replicator_.add_copy(f.path)).empty()) ++job.repaired;
       }

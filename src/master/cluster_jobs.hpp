@@ -5,7 +5,10 @@
 //   scrub      — re-read every copy, compare its CRC-32 with the VFS, and
 //                replace bad copies from a good one.
 // Downloads keep working throughout: a copy is removed only after another
-// verified copy exists.
+// verified copy exists. A job that throws is logged and marked failed (see
+// net/spawn.hpp); its metadata writes wait out another process's lock on a
+// timer (meta/busy_retry.hpp), never holding up the event loop.
+// Threading: the master's event loop.
 #pragma once
 
 #include <asio.hpp>
@@ -53,6 +56,10 @@ class ClusterJobs {
   // Moves one file's copy off `from` (copying it elsewhere first if needed).
   asio::awaitable<bool> move_off(const meta::FileRef& file, const std::string& from);
   JobProgress& begin(const std::string& kind, const std::string& target);
+  // Runs a job begun with begin(kind, ...); marks it failed if it throws.
+  void spawn_job(const std::string& kind, asio::awaitable<void> run);
+  // The VFS forgets the copy of `path` on `node`.
+  asio::awaitable<void> forget_copy(const std::string& path, const std::string& node);
   void end(JobProgress& job, bool ok, std::string message);
 
   asio::any_io_executor ex_;

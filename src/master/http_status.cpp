@@ -1,6 +1,13 @@
 #include "net/use_tuple.hpp"
 #include "master/http_status.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
+#include "meta/store_busy.hpp"
+#include "net/spawn.hpp"
+
 namespace fleet::master {
 
 namespace {
@@ -67,13 +74,31 @@ asio::awaitable<void> HttpStatus::run() {
   while (acceptor_.is_open()) {
     auto [ec, socket] = co_await acceptor_.async_accept(net::use_tuple);
     if (ec) break;
-    asio::co_spawn(ex_, serve(std::move(socket)), asio::detached);
+    std::error_code peer_ec;
+    const auto peer = socket.remote_endpoint(peer_ec);
+    // The socket closes with the coroutine: nothing else to put back.
+    net::spawn(ex_, serve(std::move(socket)),
+               "HTTP request from " + (peer_ec ? std::string("an unknown peer") : peer.address().to_string()));
   }
 }
 
 void HttpStatus::stop() {
   std::error_code ec;
   acceptor_.close(ec);
+}
+
+HttpStatus::Response HttpStatus::answer(const Request& request) {
+  // A handler that throws still answers, so the admin CLI reports it instead
+  // of seeing the connection drop.
+  try {
+    return handler_(request);
+  } catch (const meta::StoreBusy& e) {
+    spdlog::warn("HTTP {}: the metadata database is locked by another process: {}", request.path, e.what());
+    return {503, "the metadata database is locked by another process; try again\n"};
+  } catch (const std::exception& e) {
+    spdlog::error("HTTP {} failed: {}", request.path, e.what());
+    return {500, std::string("internal error: ") + e.what() + "\n"};
+  }
 }
 
 asio::awaitable<void> HttpStatus::serve(asio::ip::tcp::socket socket) {
@@ -86,12 +111,13 @@ asio::awaitable<void> HttpStatus::serve(asio::ip::tcp::socket socket) {
                                                  net::use_tuple);
   Response response{400, "bad request\n"};
   if (!ec) {
-    if (auto parsed = parse(request)) response = handler_(*parsed);
+    if (auto parsed = parse(request)) response = answer(*parsed);
   }
   const char* reason = response.status == 200   ? "OK"
                        : response.status == 401 ? "Unauthorized"
                        : response.status == 404 ? "Not Found"
                        : response.status == 409 ? "Conflict"
+                       : response.status == 500 ? "Internal Server Error"
                        : response.status == 503 ? "Service Unavailable"
                                                 : "Bad Request";
   std::string out = "HTTP/1.0 " + std::to_string(response.status) + " " + reason +

@@ -1,6 +1,8 @@
 // HttpStatus: a minimal HTTP/1.0 responder for load balancers, monitoring and
 // the admin CLI: GET requests only, one per connection, with the query string
-// and a bearer token parsed out for the handler.
+// and a bearer token parsed out for the handler. A handler that throws is
+// answered 500 (503 when the metadata database is locked by another process)
+// and logged. Threading: one event loop.
 #pragma once
 
 #include <asio.hpp>
@@ -35,6 +37,8 @@ class HttpStatus {
 
  private:
   asio::awaitable<void> serve(asio::ip::tcp::socket socket);
+  // The handler's response, or 500/503 if it throws.
+  Response answer(const Request& request);
 
   asio::any_io_executor ex_;
   Handler handler_;

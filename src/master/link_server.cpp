@@ -6,6 +6,7 @@
 #include "cluster/link_auth.hpp"
 #include "ftp/path.hpp"
 #include "master/node_calls.hpp"
+#include "net/spawn.hpp"
 
 namespace fleet::master {
 
@@ -31,7 +32,7 @@ void LinkServer::listen() {
 }
 
 asio::awaitable<void> LinkServer::run() {
-  asio::co_spawn(ex_, watchdog(), asio::detached);
+  net::spawn_restarting(ex_, [this] { return watchdog(); }, "node link watchdog");
   while (!stopping_) {
     auto [ec, socket] = co_await acceptor_.async_accept(net::use_tuple);
     if (ec) {
@@ -39,7 +40,15 @@ asio::awaitable<void> LinkServer::run() {
       spdlog::warn("node link accept failed: {}", ec.message());
       continue;
     }
-    asio::co_spawn(ex_, serve(std::move(socket)), asio::detached);
+    // A serve that throws leaves its node registered with a closed link (or
+    // an unread one, which the watchdog drops for lack of heartbeats): detach
+    // the closed ones now, so nothing is routed to them.
+    net::spawn(ex_, serve(std::move(socket)), "node link", [this] {
+      std::vector<std::pair<std::string, const cluster::LinkConnection*>> closed;
+      for (auto* n : registry_.online())
+        if (!n->link->is_open()) closed.emplace_back(n->name, n->link.get());
+      for (const auto& [name, link] : closed) registry_.detach(name, link, "node " + name + " link failed");
+    });
   }
 }
 
@@ -108,7 +117,9 @@ asio::awaitable<void> LinkServer::serve(asio::ip::tcp::socket socket) {
   registry_.attach(std::move(info));
   spdlog::info("node {} connected from {} (data address {}); bringing it in sync", name, link->remote_ip(),
                hello.data_address());
-  asio::co_spawn(ex_, bring_in_sync(name, link), asio::detached);
+  // A sync that throws is started again from the beginning: closing the
+  // link makes the node reconnect, and a new connection syncs anew.
+  net::spawn(ex_, bring_in_sync(name, link), "bringing node " + name + " in sync", [link] { link->close(); });
   // Named, not a temporary inside the co_await: GCC 12 destroys such temporaries twice.
   std::function<void(link::Envelope)> handler = [this, name, raw = link.get()](link::Envelope env) {
     on_message(name, raw, std::move(env));
@@ -216,7 +227,8 @@ void LinkServer::apply_inventory(const std::string& node, std::uint64_t request_
   const auto result = store_.reconcile_batch(node, gen->second, items, config_.cluster.unknown_files);
   for (const auto& path : result.quarantine) {
     // Not ours to serve, not ours to delete: set aside where an operator finds it.
-    asio::co_spawn(
+    // Failing leaves the file where it is: the next inventory finds it again.
+    net::spawn(
         ex_,
         [this, node, path]() -> asio::awaitable<void> {
           auto r = co_await node_file_op(registry_, node,
@@ -224,7 +236,7 @@ void LinkServer::apply_inventory(const std::string& node, std::uint64_t request_
           if (r.ok()) spdlog::warn("node {}: {} moved to {}{} (conflicts with the VFS or unknown)", node, path,
                                    kQuarantine, path);
         },
-        asio::detached);
+        "moving " + path + " on node " + node + " to " + std::string(kQuarantine));
   }
   if (result.adopted || result.conflicts || result.skipped || !result.quarantine.empty())
     spdlog::info("node {}: inventory chunk: {} known, {} adopted, {} conflicts, {} quarantined, {} left to replay",

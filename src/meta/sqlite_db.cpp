@@ -5,18 +5,34 @@
 #include <stdexcept>
 #include <string>
 
+#include "meta/store_busy.hpp"
+
 namespace fleet::meta {
 namespace {
+
+// SQLITE_BUSY (another connection holds the lock past our busy timeout) and
+// SQLITE_LOCKED (a conflict inside a shared cache) both mean "try again
+// later", which callers tell apart by the exception's type.
+bool is_busy(int code) {
+  const int primary = code & 0xff;
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
+
+[[noreturn]] void throw_error(int code, const std::string& message) {
+  if (is_busy(code)) throw StoreBusy(message);
+  throw std::runtime_error(message);
+}
 
 [[noreturn]] void fail(sqlite3* db, std::string_view doing) {
   std::string message = "sqlite: ";
   message += doing;
   message += ": ";
   message += db ? sqlite3_errmsg(db) : "out of memory";
+  const int code = db ? sqlite3_extended_errcode(db) : SQLITE_NOMEM;
   if (db) {
-    message += " (code " + std::to_string(sqlite3_extended_errcode(db)) + ")";
+    message += " (code " + std::to_string(code) + ")";
   }
-  throw std::runtime_error(message);
+  throw_error(code, message);
 }
 
 void check(sqlite3* db, int rc, std::string_view doing) {
@@ -129,7 +145,7 @@ void Database::exec(std::string_view sql) {
     std::string message = "sqlite: running \"" + text + "\": " + (error ? error : sqlite3_errstr(rc)) +
                           " (code " + std::to_string(rc) + ")";
     sqlite3_free(error);
-    throw std::runtime_error(message);
+    throw_error(rc, message);
   }
 }
 
@@ -148,6 +164,11 @@ int Database::changes() const { return sqlite3_changes(db_); }
 bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 std::int64_t Database::total_changes() const { return sqlite3_total_changes64(db_); }
+
+void Database::set_busy_timeout(std::chrono::milliseconds timeout) {
+  // sqlite3_busy_timeout(0) removes the handler: a locked write fails at once.
+  check(db_, sqlite3_busy_timeout(db_, static_cast<int>(timeout.count())), "setting the busy timeout");
+}
 
 // --- Transaction ---
 

@@ -2,9 +2,12 @@
 // prepared statements for reuse (the metadata store runs a few statements on
 // every FTP command, and re-preparing them would dominate the cost), a query
 // handle that binds, steps and reads columns, and a scoped transaction.
-// Every SQLite failure becomes std::runtime_error carrying SQLite's message.
+// Every SQLite failure becomes std::runtime_error carrying SQLite's message;
+// a lock held by another connection (SQLITE_BUSY, SQLITE_LOCKED) becomes its
+// subclass StoreBusy, so callers can retry it.
 #pragma once
 
+#include <chrono>
 #include <concepts>
 #include <cstdint>
 #include <filesystem>
@@ -106,6 +109,9 @@ class Database {
   // Rows inserted, updated or deleted through this connection since it was
   // opened: unchanged means nothing was written in between.
   std::int64_t total_changes() const;
+  // How long a statement waits for another connection's lock before it fails
+  // with StoreBusy; 0 fails at once (no wait at all).
+  void set_busy_timeout(std::chrono::milliseconds timeout);
 
  private:
   // Lets lookups by string_view avoid building a std::string on the hot path.

@@ -104,7 +104,9 @@ int read_user_version(Database& db) {
 int current_schema_version() { return static_cast<int>(kMigrations.size()); }
 
 void configure_connection(Database& db) {
-  db.exec("PRAGMA busy_timeout = 5000");
+  // Opening may wait (a setup step, before any event loop serves); the
+  // caller then sets the busy timeout the connection runs with.
+  db.set_busy_timeout(kSetupBusyTimeout);
   {
     // journal_mode answers with the mode in effect, which is not WAL when the
     // file system cannot support it (no shared memory); refuse rather than

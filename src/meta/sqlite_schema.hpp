@@ -3,6 +3,8 @@
 // files in place instead of asking operators to rebuild them.
 #pragma once
 
+#include <chrono>
+
 #include "meta/sqlite_db.hpp"
 
 namespace fleet::meta {
@@ -13,8 +15,11 @@ int current_schema_version();
 // Per-connection settings: WAL journal (readers never block the writer, and a
 // commit survives the process dying), synchronous=NORMAL (no fsync per
 // commit; a power loss may drop the last commits but never corrupts the file),
-// foreign keys enforced, and a busy timeout so that an administrative command
-// touching the same file waits instead of failing.
+// foreign keys enforced, and a busy timeout of kSetupBusyTimeout for the
+// setup that follows (schema migration), so that a master starting while an
+// administrative command holds the file waits instead of failing. Callers set
+// the busy timeout they run with afterwards.
+inline constexpr std::chrono::milliseconds kSetupBusyTimeout{5000};
 void configure_connection(Database& db);
 
 // Creates the schema in a new file or upgrades an older one, all in one

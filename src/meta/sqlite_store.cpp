@@ -30,13 +30,15 @@ Entry read_entry(const Query& q) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::filesystem::path& file) : file_(file), db_(file) {
+SqliteStore::SqliteStore(const std::filesystem::path& file, StoreOptions options)
+    : file_(file), options_(options), db_(file) {
   configure_connection(db_);
   migrate_schema(db_);
+  db_.set_busy_timeout(options_.busy_timeout);
 }
 
-std::unique_ptr<MetaStore> open_sqlite_store(const std::filesystem::path& file) {
-  return std::make_unique<SqliteStore>(file);
+std::unique_ptr<MetaStore> open_sqlite_store(const std::filesystem::path& file, StoreOptions options) {
+  return std::make_unique<SqliteStore>(file, options);
 }
 
 // --- private helpers ---

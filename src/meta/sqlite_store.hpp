@@ -22,7 +22,7 @@ namespace fleet::meta {
 class SqliteStore final : public MetaStore {
  public:
   // Opens or creates `file` and brings its schema up to date.
-  explicit SqliteStore(const std::filesystem::path& file);
+  explicit SqliteStore(const std::filesystem::path& file, StoreOptions options = {});
 
   std::optional<Entry> lookup(std::string_view path) override;
   std::vector<Entry> list_dir(std::string_view path) override;
@@ -94,6 +94,7 @@ class SqliteStore final : public MetaStore {
   void forget_dir_ids() { dir_ids_.clear(); }
 
   std::filesystem::path file_;
+  StoreOptions options_;
   Database db_;
   // Directory path ("a/b") -> entry id, for directories seen outside any
   // transaction (so never one that a rollback undoes). A lookup of

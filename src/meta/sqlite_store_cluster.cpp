@@ -69,7 +69,10 @@ std::int64_t SqliteStore::last_entry_id() {
   return q.step() ? q.int64(0) : 0;
 }
 
-std::unique_ptr<MetaStore> SqliteStore::open_another() { return std::make_unique<SqliteStore>(file_); }
+std::unique_ptr<MetaStore> SqliteStore::open_another() {
+  // Used from a worker thread, where waiting for a lock stalls no client.
+  return std::make_unique<SqliteStore>(file_, StoreOptions{kWaitingBusyTimeout});
+}
 
 std::vector<FileRef> SqliteStore::files_on_node_batch(std::string_view node, std::int64_t after_id,
                                                       std::size_t limit) {

@@ -3,8 +3,12 @@
 // record of transfers. One interface, several engines (SQLite now; PostgreSQL
 // for several masters later). Paths are normalized absolute VFS paths as made
 // by ftp::resolve_path ("/", "/a/b"). Not thread-safe: one event loop owns it.
+// Every call may throw std::runtime_error (I/O error, disk full, corrupt
+// file); a write that meets another process's lock throws its subclass
+// StoreBusy (store_busy.hpp) having changed nothing, and may be made again.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
@@ -13,6 +17,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "meta/store_busy.hpp"
 
 namespace fleet::meta {
 
@@ -203,9 +209,23 @@ class MetaStore {
   virtual std::vector<TransferRecord> recent_transfers(std::size_t limit) = 0;
 };
 
+// For command-line tools and worker threads: how long a write waits for
+// another process's lock before it fails with StoreBusy. The wait stalls
+// only the thread that makes it.
+inline constexpr std::chrono::milliseconds kWaitingBusyTimeout{5000};
+
+struct StoreOptions {
+  // How long a write waits for another connection's write lock. The default,
+  // 0, is the event loop's: a locked write throws StoreBusy at once instead of
+  // stalling every session, and the caller retries it on a timer
+  // (busy_retry.hpp). Reads never wait in WAL mode, whatever this is.
+  std::chrono::milliseconds busy_timeout{0};
+};
+
 // Opens (creating if needed) a SQLite metadata database in WAL mode with
-// synchronous=NORMAL; creates the schema and the root directory. Throws
-// std::runtime_error with a readable message if the file cannot be opened.
-std::unique_ptr<MetaStore> open_sqlite_store(const std::filesystem::path& file);
+// synchronous=NORMAL; creates the schema and the root directory (waiting up
+// to 5 s for a lock while doing so). Throws std::runtime_error with a
+// readable message if the file cannot be opened.
+std::unique_ptr<MetaStore> open_sqlite_store(const std::filesystem::path& file, StoreOptions options = {});
 
 }  // namespace fleet::meta

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "net/errno_code.hpp"
+#include "net/spawn.hpp"
 #include "net/unique_fd.hpp"
 #include "net/use_tuple.hpp"
 
@@ -248,7 +249,8 @@ asio::awaitable<void> HandoffListener::serve(Receiver receiver) {
       co_await pause.async_wait(use_tuple);
       continue;
     }
-    asio::co_spawn(acceptor_.get_executor(), receive_one(std::move(s), receiver), asio::detached);
+    // The socket closes with the coroutine: nothing else to put back.
+    spawn(acceptor_.get_executor(), receive_one(std::move(s), receiver), "socket handoff from a node of this host");
   }
 }
 

@@ -6,6 +6,7 @@
 #include "config/data_timeout.hpp"
 #include "net/dial.hpp"
 #include "net/socket_handoff.hpp"
+#include "net/spawn.hpp"
 #include "net/use_tuple.hpp"
 #include "node/handshake.hpp"
 #include "node/node_context.hpp"
@@ -81,7 +82,9 @@ struct NodeServer::Impl {
       auto s = session.lock();
       return s && s->take_handoff(ticket, std::move(socket));
     };
-    asio::co_spawn(executor, handoff->serve(std::move(receive)), asio::detached);
+    net::spawn_restarting(
+        executor, [listener = handoff.get(), receive] { return listener->serve(receive); },
+        "socket handoff listener");
   }
 };
 

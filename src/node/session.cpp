@@ -9,6 +9,7 @@
 
 #include "net/use_tuple.hpp"
 #include "net/run_on.hpp"
+#include "net/spawn.hpp"
 #include "node/file_ops.hpp"
 #include "node/inventory.hpp"
 #include "node/op_result.hpp"
@@ -18,19 +19,6 @@ namespace fleet::node {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Completion for background coroutines: a bug that throws is logged, and only
-// that piece of work is lost.
-auto log_op_error(std::string what) {
-  return [what = std::move(what)](std::exception_ptr e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      spdlog::error("{} failed: {}", what, ex.what());
-    }
-  };
-}
 
 const char* file_op_name(link::FileOpKind kind) {
   switch (kind) {
@@ -67,8 +55,11 @@ asio::awaitable<std::size_t> Session::serve() {
   // Background work holds `self` in the spawned function, so the session
   // outlives everything it started. The inventory waits for the master's
   // InventoryRequest: it replays missed changes first.
-  asio::co_spawn(
-      link_->executor(), [self] { return self->heartbeats(); }, log_op_error("heartbeats"));
+  // Without heartbeats the master would drop this node after its timeout:
+  // closing the link now makes both sides start over at once.
+  net::spawn(
+      link_->executor(), [self] { return self->heartbeats(); }, "heartbeats to the master",
+      [self] { self->link_->close(); });
 
   // Named, not written inside the co_await: GCC 12 destroys a lambda
   // temporary in a co_await expression twice.
@@ -162,12 +153,16 @@ void Session::listen_for(std::uint64_t request_id, const link::OpenPassive& requ
   spdlog::debug("ticket {}: listening on port {} for {}", ticket_id, ticket->listener->port(),
                 request.allowed_ip().empty() ? std::string("anyone") : request.allowed_ip());
 
-  asio::co_spawn(
+  net::spawn(
       link_->executor(),
       [self = shared_from_this(), ticket, allowed_ip = request.allowed_ip(), timeout] {
         return self->accept_for(ticket, allowed_ip, timeout);
       },
-      log_op_error("passive accept for ticket " + std::to_string(ticket_id)));
+      "passive accept for ticket " + std::to_string(ticket_id),
+      [self = shared_from_this(), ticket] {
+        ticket->abort();
+        self->forget(ticket);
+      });
 }
 
 void Session::expect_handoff(std::uint64_t request_id, const link::OpenPassive& request) {
@@ -287,12 +282,18 @@ void Session::start_transfer(std::uint64_t request_id, const link::StartTransfer
   ticket->started = true;
   ticket->notify();
   reply(request_id, op_ok());
-  asio::co_spawn(
+  // transfer() answers its own failures; should its bookkeeping throw, the
+  // ticket is still released so the node's active transfers stay right.
+  net::spawn(
       link_->executor(),
       [self = shared_from_this(), ticket, p = std::get<PreparedTransfer>(std::move(prepared))]() mutable {
         return self->transfer(ticket, std::move(p));
       },
-      log_op_error("transfer " + std::to_string(ticket_id)));
+      "transfer " + std::to_string(ticket_id),
+      [self = shared_from_this(), ticket] {
+        ticket->abort();
+        self->forget(ticket);
+      });
 }
 
 asio::awaitable<void> Session::transfer(std::shared_ptr<Ticket> ticket, PreparedTransfer prepared) {
@@ -377,7 +378,10 @@ void Session::file_op(std::uint64_t request_id, const link::FileOp& request) {
     }
     self->reply(request_id, std::move(result));
   };
-  asio::co_spawn(link_->executor(), std::move(run), log_op_error("file operation"));
+  net::spawn(link_->executor(), std::move(run), "file operation",
+             [self = shared_from_this(), request_id](const std::string& why) {
+               self->reply(request_id, op_error("node error: " + why));
+             });
 }
 
 void Session::report_inventory(std::uint64_t request_id, const link::InventoryRequest& request) {
@@ -415,7 +419,10 @@ void Session::report_inventory(std::uint64_t request_id, const link::InventoryRe
       self->reply(request_id, op_error("inventory chunk not acknowledged"));
     }
   };
-  asio::co_spawn(link_->executor(), std::move(run), log_op_error("inventory report"));
+  net::spawn(link_->executor(), std::move(run), "inventory report",
+             [self, request_id](const std::string& why) {
+               self->reply(request_id, op_error("inventory failed: node error: " + why));
+             });
 }
 
 asio::awaitable<void> Session::heartbeats() {
@@ -490,7 +497,7 @@ void Session::refresh_disk_status() {
     env.mutable_disk_status()->set_total_bytes(space->total_bytes);
     self->link_->send(env);
   };
-  asio::co_spawn(link_->executor(), std::move(run), log_op_error("disk status"));
+  net::spawn(link_->executor(), std::move(run), "disk status report");
 }
 
 void Session::forget(const std::shared_ptr<Ticket>& ticket) {

@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
+
+#include "meta/sqlite_db.hpp"
 
 namespace fleet::master {
 namespace {
@@ -84,6 +87,29 @@ TEST_F(TransferRecorderTest, ATimerFiringAfterAnEarlyFlushWritesNothingTwice) {
   recorder.flush();
   io_.run_for(std::chrono::milliseconds(100));
   EXPECT_EQ(store_->recent_transfers(10).size(), 1u);
+}
+
+// Another process holds the database's write lock: the loop is not held up,
+// the records wait, and they all land once the lock is released.
+TEST_F(TransferRecorderTest, RecordsWaitForALockedDatabaseWithoutBlockingAndLandAfterTheRelease) {
+  meta::Database other(dir_ / "meta.sqlite");
+  other.exec("BEGIN EXCLUSIVE");
+  TransferRecorder recorder(io_.get_executor(), *store_, *log_, std::chrono::milliseconds(10));
+  for (std::size_t i = 0; i < TransferRecorder::kMaxBatch + 10; ++i)
+    recorder.add(record("/locked" + std::to_string(i)), false);  // a full batch meets the lock too
+  const auto start = std::chrono::steady_clock::now();
+  io_.run_for(std::chrono::milliseconds(300));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1000));
+  EXPECT_EQ(recorder.pending(), TransferRecorder::kMaxBatch + 10);
+  EXPECT_TRUE(store_->recent_transfers(10).empty());
+  EXPECT_EQ(lines_in(dir_ / "xferlog"), TransferRecorder::kMaxBatch + 10) << "the xferlog waited for the database";
+
+  other.exec("COMMIT");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (recorder.pending() > 0 && std::chrono::steady_clock::now() < deadline)
+    io_.run_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(recorder.pending(), 0u);
+  EXPECT_EQ(store_->recent_transfers(10'000).size(), TransferRecorder::kMaxBatch + 10);
 }
 
 }  // namespace
