@@ -8,6 +8,7 @@
 #include "master/node_calls.hpp"
 #include "master/node_copy.hpp"
 #include "net/run_on.hpp"
+#include "net/spawn.hpp"
 #include "net/use_tuple.hpp"
 
 namespace fleet::master {
@@ -72,8 +73,11 @@ void Replicator::start() {
     spdlog::info("{} node(s) hold copies; until each connects, its copies count as present for {} s after start "
                  "([replication] grace_seconds)",
                  awaited_.size(), config_.rereplicate_after.count());
-  asio::co_spawn(ex_, scan_loop(), asio::detached);
-  for (int i = 0; i < config_.replication_workers; ++i) asio::co_spawn(ex_, worker(), asio::detached);
+  // Each path's and each sweep's failure is caught inside; these restart
+  // the loops should anything else in them throw.
+  net::spawn_restarting(ex_, [this] { return scan_loop(); }, "the replication scan loop");
+  for (int i = 0; i < config_.replication_workers; ++i)
+    net::spawn_restarting(ex_, [this] { return worker(); }, "replication worker " + std::to_string(i + 1));
 }
 
 void Replicator::stop() {
