@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "link.pb.h"
+#include "node/disk_io.hpp"
 
 namespace fleet::node {
 
@@ -25,9 +26,11 @@ inline link::OpResult op_error(std::string error, bool not_found = false) {
 }
 
 // ok=false for a failed system call: "<what> <path>: <strerror>", with
-// not_found set for ENOENT.
+// not_found set for ENOENT and no_space for a full disk.
 inline link::OpResult op_error(const std::string& what, const std::string& path, const std::error_code& ec) {
-  return op_error(what + " " + path + ": " + ec.message(), ec == std::errc::no_such_file_or_directory);
+  auto r = op_error(what + " " + path + ": " + ec.message(), ec == std::errc::no_such_file_or_directory);
+  r.set_no_space(is_no_space(ec));
+  return r;
 }
 
 }  // namespace fleet::node

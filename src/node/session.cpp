@@ -460,7 +460,9 @@ void Session::refuse_start(std::uint64_t request_id, std::uint64_t ticket_id, li
   done->set_ticket(ticket_id);
   done->set_ok(false);
   done->set_refused(true);
+  done->set_no_space(why.no_space());
   done->set_error(why.error());
+  if (why.no_space()) send_disk_status();
   link_->send(env);
 }
 

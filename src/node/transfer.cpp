@@ -63,7 +63,7 @@ std::variant<PreparedTransfer, link::OpResult> prepare_receive(const Storage& st
   // The namespace may have the directory while this disk does not yet.
   std::error_code ec;
   std::filesystem::create_directories(file->parent_path(), ec);
-  if (ec) return op_error("cannot create the directory for " + req.path() + ": " + ec.message());
+  if (ec) return op_error("cannot create the directory for", req.path(), ec);
   if (std::filesystem::is_directory(*file, ec)) return op_error(req.path() + " is a directory");
 
   auto& io = storage.io();

@@ -25,6 +25,7 @@ class FaultyDisk final : public node::DiskIo {
   std::string faulty_name;
   std::atomic<std::uint64_t> write_budget{0};
   std::atomic<int> write_errno{ENOSPC};
+  std::atomic<int> open_errno{0};    // opening a file named faulty_name fails with this errno when non-zero
   std::atomic<int> rename_errno{0};  // rename fails with this errno when non-zero
   std::atomic<int> sync_delay_ms{0};  // fdatasync takes this long
   std::atomic<int> sync_errno{0};     // and then fails with this errno when non-zero
@@ -32,6 +33,10 @@ class FaultyDisk final : public node::DiskIo {
   std::atomic<int> space_calls{0};
 
   int open(const std::filesystem::path& file, int flags, mode_t mode, std::error_code& error) override {
+    if (const int e = open_errno.load(); e != 0 && file.filename().string().find(faulty_name) != std::string::npos) {
+      error = {e, std::system_category()};
+      return -1;
+    }
     const int fd = real_->open(file, flags, mode, error);
     std::lock_guard lock(mutex_);
     if (fd >= 0 && file.filename().string().find(faulty_name) != std::string::npos) faulty_fds_.insert(fd);

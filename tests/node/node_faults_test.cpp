@@ -237,6 +237,24 @@ TEST_F(NodeFaultsTest, AFullDiskFailsThatUploadOnlyAndReportsTheSpaceFirst) {
   });
 }
 
+TEST_F(NodeFaultsTest, AnUploadThatCannotEvenBeCreatedOnAFullDiskIsRefusedAsNoSpace) {
+  disk->faulty_name = "nospace.bin";
+  disk->open_errno = ENOSPC;
+  start_node();
+  run([&]() -> asio::awaitable<void> {
+    co_await connect_node();
+    co_await open_passive(8);
+    co_await drain(Body::kDiskStatus);
+    // As the master's sessions send it: an event, refused in its TransferDone.
+    master.link->send(FakeMaster::start(transfer(8, link::RECV_FILE, "/n/nospace.bin")));
+    const auto done = co_await done_event();
+    EXPECT_TRUE(done.refused());
+    EXPECT_TRUE(done.no_space());
+    EXPECT_NE(done.error().find("No space left on device"), std::string::npos) << done.error();
+    EXPECT_TRUE(co_await master.next(Body::kDiskStatus, 0ms)) << "no DiskStatus ahead of the TransferDone";
+  });
+}
+
 TEST_F(NodeFaultsTest, AnIoErrorOnRenameFailsThatUploadAndTheNextOneWorks) {
   disk->rename_errno = EIO;
   start_node();
