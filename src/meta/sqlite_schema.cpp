@@ -103,10 +103,10 @@ int read_user_version(Database& db) {
 
 int current_schema_version() { return static_cast<int>(kMigrations.size()); }
 
-void configure_connection(Database& db) {
+void configure_connection(Database& db, std::chrono::milliseconds setup_wait) {
   // Opening may wait (a setup step, before any event loop serves); the
   // caller then sets the busy timeout the connection runs with.
-  db.set_busy_timeout(kSetupBusyTimeout);
+  db.set_busy_timeout(setup_wait);
   {
     // journal_mode answers with the mode in effect, which is not WAL when the
     // file system cannot support it (no shared memory); refuse rather than

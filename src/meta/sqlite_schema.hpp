@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "meta/sqlite_db.hpp"
+#include "meta/store.hpp"
 
 namespace fleet::meta {
 
@@ -15,12 +16,12 @@ int current_schema_version();
 // Per-connection settings: WAL journal (readers never block the writer, and a
 // commit survives the process dying), synchronous=NORMAL (no fsync per
 // commit; a power loss may drop the last commits but never corrupts the file),
-// foreign keys enforced, and a busy timeout of kSetupBusyTimeout for the
-// setup that follows (schema migration), so that a master starting while an
+// foreign keys enforced, and a busy timeout of `setup_wait` for the setup that
+// follows (schema migration), so that a master starting while an
 // administrative command holds the file waits instead of failing. Callers set
 // the busy timeout they run with afterwards.
-inline constexpr std::chrono::milliseconds kSetupBusyTimeout{5000};
-void configure_connection(Database& db);
+inline constexpr std::chrono::milliseconds kSetupBusyTimeout = kWaitingBusyTimeout;
+void configure_connection(Database& db, std::chrono::milliseconds setup_wait = kSetupBusyTimeout);
 
 // Creates the schema in a new file or upgrades an older one, all in one
 // transaction. Throws std::runtime_error for a file written by a newer build.

@@ -37,6 +37,12 @@ SqliteStore::SqliteStore(const std::filesystem::path& file, StoreOptions options
   db_.set_busy_timeout(options_.busy_timeout);
 }
 
+SqliteStore::SqliteStore(Another, const std::filesystem::path& file, StoreOptions options)
+    : file_(file), options_(options), db_(file) {
+  configure_connection(db_, std::chrono::milliseconds(0));
+  db_.set_busy_timeout(options_.busy_timeout);
+}
+
 std::unique_ptr<MetaStore> open_sqlite_store(const std::filesystem::path& file, StoreOptions options) {
   return std::make_unique<SqliteStore>(file, options);
 }

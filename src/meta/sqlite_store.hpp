@@ -23,6 +23,11 @@ class SqliteStore final : public MetaStore {
  public:
   // Opens or creates `file` and brings its schema up to date.
   explicit SqliteStore(const std::filesystem::path& file, StoreOptions options = {});
+  // Another connection to a file whose schema is already up to date: opens
+  // without waiting for any lock (it is made on the event loop's thread),
+  // then runs with `options`.
+  struct Another {};
+  SqliteStore(Another, const std::filesystem::path& file, StoreOptions options);
 
   std::optional<Entry> lookup(std::string_view path) override;
   std::vector<Entry> list_dir(std::string_view path) override;

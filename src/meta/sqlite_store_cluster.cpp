@@ -70,8 +70,10 @@ std::int64_t SqliteStore::last_entry_id() {
 }
 
 std::unique_ptr<MetaStore> SqliteStore::open_another() {
-  // Used from a worker thread, where waiting for a lock stalls no client.
-  return std::make_unique<SqliteStore>(file_, StoreOptions{kWaitingBusyTimeout});
+  // Opened here, on the event loop's thread, without waiting for any lock
+  // (the schema is already migrated); then used from a worker thread, where
+  // waiting for a lock stalls no client.
+  return std::make_unique<SqliteStore>(Another{}, file_, StoreOptions{kWaitingBusyTimeout});
 }
 
 std::vector<FileRef> SqliteStore::files_on_node_batch(std::string_view node, std::int64_t after_id,

@@ -162,7 +162,9 @@ class MetaStore {
   virtual std::int64_t last_entry_id() = 0;
   // A second connection to the same namespace, to be used from one other
   // thread: long background searches (replication sweeps over millions of
-  // files) run there, so the event loop never waits behind them.
+  // files) run there, so the event loop never waits behind them. Opening it
+  // never waits for a lock (StoreBusy if it would have to); its writes wait
+  // up to kWaitingBusyTimeout, on its own thread.
   virtual std::unique_ptr<MetaStore> open_another() = 0;
   // Files with a copy on `node`, in id order after `after_id` (drain, rebalance).
   virtual std::vector<FileRef> files_on_node_batch(std::string_view node, std::int64_t after_id,

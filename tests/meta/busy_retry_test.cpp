@@ -65,6 +65,14 @@ TEST_F(BusyRetryTest, ReadsDoNotWaitForAWriterAndSeeOnlyCommittedData) {
   EXPECT_TRUE(store_->get_user("x"));
 }
 
+TEST_F(BusyRetryTest, AnotherConnectionOpensWithoutWaitingForTheLock) {
+  lock_elsewhere();
+  const auto start = Clock::now();
+  auto another = store_->open_another();
+  EXPECT_LT(Clock::now() - start, milliseconds(100)) << "opening another connection waited for the lock";
+  EXPECT_TRUE(another->lookup("/"));
+}
+
 TEST_F(BusyRetryTest, AWaitingConnectionWaitsUpToItsBusyTimeout) {
   auto tool = open_sqlite_store(file_, StoreOptions{milliseconds(200)});
   lock_elsewhere();
