@@ -109,7 +109,7 @@ std::optional<std::string> Session::resolve(std::string_view arg) const { return
 
 std::optional<std::string> Session::resolve_or_reply(std::string_view arg, int code) {
   if (arg.empty()) {
-    reply(501, "Syntax error: a path is required.");
+    reply(ftp::kSyntaxErrorInArgs, "Syntax error: a path is required.");
     return std::nullopt;
   }
   auto path = resolve(arg);
@@ -122,13 +122,13 @@ asio::awaitable<void> Session::run() {
   ++env_.stats.sessions_total;
   ++env_.stats.sessions_active;
   if (env_.guard.is_banned(client_.ip, auth::LoginGuard::Clock::now())) {
-    reply(421, "Too many failed logins from your address; try again later.");
+    reply(ftp::kServiceNotAvailable, "Too many failed logins from your address; try again later.");
     quit_ = true;
   } else if (env_.stats.sessions_active > env_.config.max_sessions) {
-    reply(421, "Too many connections; try again later.");
+    reply(ftp::kServiceNotAvailable, "Too many connections; try again later.");
     quit_ = true;
   } else {
-    reply(220, env_.config.banner);
+    reply(ftp::kServiceReady, env_.config.banner);
   }
   while (!quit_) {
     if (transfer_ && transfer_->pending == 0) {
@@ -147,7 +147,7 @@ asio::awaitable<void> Session::run() {
                              : std::chrono::hours(24));
     auto [ec] = co_await wake_.async_wait(net::use_tuple);
     if (!ec && idle && !transfer_ && lines_.empty() && !closed_) {
-      reply(421, "Idle timeout (" + std::to_string(env_.config.idle_timeout.count()) + " s): closing control connection.");
+      reply(ftp::kServiceNotAvailable, "Idle timeout (" + std::to_string(env_.config.idle_timeout.count()) + " s): closing control connection.");
       break;
     }
   }
@@ -160,21 +160,21 @@ asio::awaitable<void> Session::run() {
 
 asio::awaitable<void> Session::handle_line(std::string line, bool overlong) {
   if (overlong) {
-    reply(500, "Command line too long (limit " + std::to_string(env_.config.max_line) + " bytes).");
+    reply(ftp::kSyntaxError, "Command line too long (limit " + std::to_string(env_.config.max_line) + " bytes).");
     co_return;
   }
   auto cmd = ftp::parse_command(line);
   if (!cmd) {
-    reply(500, "Syntax error, command unrecognized.");
+    reply(ftp::kSyntaxError, "Syntax error, command unrecognized.");
     co_return;
   }
   const auto* spec = find_command(cmd->verb);
   if (!spec) {
-    reply(500, "'" + cmd->verb + "': command not understood.");
+    reply(ftp::kSyntaxError, "'" + cmd->verb + "': command not understood.");
     co_return;
   }
   if (spec->needs_login && !logged_in_) {
-    reply(530, "Please log in with USER and PASS.");
+    reply(ftp::kNotLoggedIn, "Please log in with USER and PASS.");
     co_return;
   }
   if (anonymous_ && !anonymous_allows(*cmd)) co_return;
@@ -192,24 +192,24 @@ asio::awaitable<void> Session::handle_line(std::string line, bool overlong) {
 
 asio::awaitable<void> Session::cmd_user(const ftp::Command& c) {
   if (c.arg.empty()) {
-    reply(501, "Syntax error: USER needs a name.");
+    reply(ftp::kSyntaxErrorInArgs, "Syntax error: USER needs a name.");
     co_return;
   }
   // A new USER starts a new login (like REIN).
   if (logged_in_) end_login();
   pending_user_ = c.arg;
   pending_anonymous_ = env_.config.anonymous.enabled && is_anonymous_name(c.arg);
-  if (pending_anonymous_) reply(331, "Anonymous login ok, send your e-mail address as password.");
-  else reply(331, "Password required for " + pending_user_ + ".");
+  if (pending_anonymous_) reply(ftp::kNeedPassword, "Anonymous login ok, send your e-mail address as password.");
+  else reply(ftp::kNeedPassword, "Password required for " + pending_user_ + ".");
 }
 
 asio::awaitable<void> Session::cmd_pass(const ftp::Command& c) {
   if (logged_in_) {
-    reply(230, "Already logged in.");
+    reply(ftp::kLoggedIn, "Already logged in.");
     co_return;
   }
   if (pending_user_.empty()) {
-    reply(503, "Login with USER first.");
+    reply(ftp::kBadSequence, "Login with USER first.");
     co_return;
   }
   if (pending_anonymous_) {
@@ -239,10 +239,10 @@ asio::awaitable<void> Session::cmd_pass(const ftp::Command& c) {
     asio::steady_timer delay(wake_.get_executor(), env_.config.login_fail_delay);
     co_await delay.async_wait(net::use_tuple);
     if (banned) {
-      reply(421, "Too many failed logins; closing connection.");
+      reply(ftp::kServiceNotAvailable, "Too many failed logins; closing connection.");
       quit_ = true;
     } else {
-      reply(530, "Login incorrect.");
+      reply(ftp::kNotLoggedIn, "Login incorrect.");
     }
     co_return;
   }
@@ -254,7 +254,7 @@ asio::awaitable<void> Session::cmd_pass(const ftp::Command& c) {
   user_ = name;
   cwd_ = home_entry && home_entry->is_dir ? *home : "/";
   spdlog::info("user {} logged in from {}", user_, client_.ip);
-  reply(230, "User " + user_ + " logged in.");
+  reply(ftp::kLoggedIn, "User " + user_ + " logged in.");
 }
 
 void Session::end_login() {
@@ -267,7 +267,7 @@ void Session::end_login() {
 }
 
 asio::awaitable<void> Session::cmd_acct(const ftp::Command&) {
-  reply(202, "ACCT not needed on this server.");
+  reply(ftp::kCommandSuperfluous, "ACCT not needed on this server.");
   co_return;
 }
 
@@ -284,12 +284,12 @@ asio::awaitable<void> Session::cmd_rein(const ftp::Command&) {
   epsv_all_ = false;
   predicted_path_.clear();
   predict_next_ = false;
-  reply(220, "Session reset; ready for a new user.");
+  reply(ftp::kServiceReady, "Session reset; ready for a new user.");
   co_return;
 }
 
 asio::awaitable<void> Session::cmd_quit(const ftp::Command&) {
-  reply(221, "Goodbye.");
+  reply(ftp::kClosingControl, "Goodbye.");
   quit_ = true;
   co_return;
 }
@@ -297,18 +297,18 @@ asio::awaitable<void> Session::cmd_quit(const ftp::Command&) {
 // ---------------------------------------------------------------- informational
 
 asio::awaitable<void> Session::cmd_noop(const ftp::Command&) {
-  reply(200, "NOOP ok.");
+  reply(ftp::kCommandOk, "NOOP ok.");
   co_return;
 }
 
 asio::awaitable<void> Session::cmd_syst(const ftp::Command&) {
-  reply(215, "UNIX Type: L8");
+  reply(ftp::kSystemType, "UNIX Type: L8");
   co_return;
 }
 
 asio::awaitable<void> Session::cmd_feat(const ftp::Command&) {
   // RFC 2389: each feature line starts with a space.
-  reply(211,
+  reply(ftp::kSystemStatus,
         "Features:\n EPRT\n EPSV\n MDTM\n MFMT\n MLST type*;size*;modify*;perm*;unique*;\n PRET\n REST STREAM\n"
         " SIZE\n TVFS\n UTF8\n HOST\nEnd");
   co_return;
@@ -321,13 +321,13 @@ asio::awaitable<void> Session::cmd_opts(const ftp::Command& c) {
   std::string value = space == std::string::npos ? "" : c.arg.substr(space + 1);
   if (name == "UTF8") {
     std::transform(value.begin(), value.end(), value.begin(), [](unsigned char ch) { return std::toupper(ch); });
-    if (value == "ON" || value.empty()) reply(200, "UTF8 mode is always on.");
-    else reply(504, "UTF8 cannot be turned off; paths are UTF-8.");
+    if (value == "ON" || value.empty()) reply(ftp::kCommandOk, "UTF8 mode is always on.");
+    else reply(ftp::kNotImplementedForParam, "UTF8 cannot be turned off; paths are UTF-8.");
   } else if (name == "MLST") {
     // All facts are always sent; report the selection as the full set we support.
-    reply(200, "MLST OPTS type;size;modify;perm;unique;");
+    reply(ftp::kCommandOk, "MLST OPTS type;size;modify;perm;unique;");
   } else {
-    reply(501, "OPTS: unknown option '" + name + "'.");
+    reply(ftp::kSyntaxErrorInArgs, "OPTS: unknown option '" + name + "'.");
   }
   co_return;
 }
@@ -336,8 +336,8 @@ asio::awaitable<void> Session::cmd_help(const ftp::Command& c) {
   if (!c.arg.empty()) {
     std::string verb = c.arg;
     std::transform(verb.begin(), verb.end(), verb.begin(), [](unsigned char ch) { return std::toupper(ch); });
-    if (const auto* spec = find_command(verb)) reply(214, std::string("Syntax: ") + spec->help);
-    else reply(502, "Unknown command '" + verb + "'.");
+    if (const auto* spec = find_command(verb)) reply(ftp::kHelpMessage, std::string("Syntax: ") + spec->help);
+    else reply(ftp::kNotImplemented, "Unknown command '" + verb + "'.");
     co_return;
   }
   std::string text = "The following commands are recognized:\n";
@@ -350,15 +350,15 @@ asio::awaitable<void> Session::cmd_help(const ftp::Command& c) {
   }
   if (col % 10 != 0) text += '\n';
   text += "Help OK.";
-  reply(214, text);
+  reply(ftp::kHelpMessage, text);
   co_return;
 }
 
 asio::awaitable<void> Session::cmd_host(const ftp::Command& c) {
   // RFC 7151: HOST must come before login; one virtual host serves every name.
-  if (logged_in_ || !pending_user_.empty()) reply(503, "HOST must be sent before USER.");
-  else if (c.arg.empty()) reply(501, "Syntax error: HOST needs a name.");
-  else reply(220, "Host accepted.");
+  if (logged_in_ || !pending_user_.empty()) reply(ftp::kBadSequence, "HOST must be sent before USER.");
+  else if (c.arg.empty()) reply(ftp::kSyntaxErrorInArgs, "Syntax error: HOST needs a name.");
+  else reply(ftp::kServiceReady, "Host accepted.");
   co_return;
 }
 
@@ -368,11 +368,11 @@ asio::awaitable<void> Session::cmd_site(const ftp::Command& c) {
   std::transform(sub.begin(), sub.end(), sub.begin(), [](unsigned char ch) { return std::toupper(ch); });
   if (sub == "HELP" || sub.empty()) {
     // Anonymous users are refused every other SITE command (anonymous_policy).
-    reply(214, anonymous_ ? "SITE commands:\n HELP\nEnd."
+    reply(ftp::kHelpMessage, anonymous_ ? "SITE commands:\n HELP\nEnd."
                           : "SITE commands:\n HELP\n STATS\n NODES\n COPIES <path>\n NODESELECT UP|DOWN <path>\nEnd.");
   } else if (sub == "STATS") {
     const auto& s = env_.stats;
-    reply(211, "Master statistics:\n"
+    reply(ftp::kSystemStatus, "Master statistics:\n"
                " sessions active: " + std::to_string(s.sessions_active) + "\n"
                " sessions total: " + std::to_string(s.sessions_total) + "\n"
                " logins ok/failed: " + std::to_string(s.logins_ok) + "/" + std::to_string(s.logins_failed) + "\n"
@@ -383,12 +383,12 @@ asio::awaitable<void> Session::cmd_site(const ftp::Command& c) {
                " nodes online: " + std::to_string(env_.nodes.online_count()) + "\n"
                "End.");
   } else if (sub == "NODES") {
-    reply(211, "Nodes:\n" + nodes_report(env_.nodes, env_.store, &env_.jobs) + "End.");
+    reply(ftp::kSystemStatus, "Nodes:\n" + nodes_report(env_.nodes, env_.store, &env_.jobs) + "End.");
   } else if (sub == "COPIES") {
     auto path = resolve(space == std::string::npos ? "" : c.arg.substr(space + 1));
     const auto text = path ? copies_report(env_.nodes, env_.store, env_.replicator.wanted(*path), *path) : "";
-    if (text.empty()) reply(550, "SITE COPIES: no such file.");
-    else reply(211, text + "End");
+    if (text.empty()) reply(ftp::kFileUnavailable, "SITE COPIES: no such file.");
+    else reply(ftp::kSystemStatus, text + "End");
   } else if (sub == "NODESELECT") {
     // SITE NODESELECT UP|DOWN <path>: why placement would pick which node.
     std::string rest = space == std::string::npos ? "" : c.arg.substr(space + 1);
@@ -397,14 +397,14 @@ asio::awaitable<void> Session::cmd_site(const ftp::Command& c) {
     std::transform(dir.begin(), dir.end(), dir.begin(), [](unsigned char ch) { return std::toupper(ch); });
     auto path = sp == std::string::npos ? std::nullopt : resolve(rest.substr(sp + 1));
     if ((dir != "UP" && dir != "DOWN") || !path) {
-      reply(501, "Syntax: SITE NODESELECT UP|DOWN <path>");
+      reply(ftp::kSyntaxErrorInArgs, "Syntax: SITE NODESELECT UP|DOWN <path>");
       co_return;
     }
     std::vector<std::string> holders;
     if (dir == "DOWN") {
       auto entry = env_.store.lookup(*path);
       if (!entry || entry->is_dir) {
-        reply(550, *path + ": No such file.");
+        reply(ftp::kFileUnavailable, *path + ": No such file.");
         co_return;
       }
       holders = entry->nodes;
@@ -412,9 +412,9 @@ asio::awaitable<void> Session::cmd_site(const ftp::Command& c) {
     const auto direction = dir == "UP" ? cluster::Direction::Upload : cluster::Direction::Download;
     auto ranking = env_.nodes.rank(direction, *path, holders);
     if (direction == cluster::Direction::Download && holders.empty()) ranking.clear();
-    reply(211, cluster::explain(ranking, direction, *path) + "\nEnd.");
+    reply(ftp::kSystemStatus, cluster::explain(ranking, direction, *path) + "\nEnd.");
   } else {
-    reply(500, "'SITE " + sub + "': unknown SITE command.");
+    reply(ftp::kSyntaxError, "'SITE " + sub + "': unknown SITE command.");
   }
   co_return;
 }
@@ -426,14 +426,14 @@ asio::awaitable<void> Session::cmd_type(const ftp::Command& c) {
   std::transform(arg.begin(), arg.end(), arg.begin(), [](unsigned char ch) { return std::toupper(ch); });
   if (arg == "I" || arg == "L 8" || arg == "L8") {
     ascii_ = false;
-    reply(200, "Type set to I.");
+    reply(ftp::kCommandOk, "Type set to I.");
   } else if (arg == "A" || arg == "A N") {
     ascii_ = true;
-    reply(200, "Type set to A.");
+    reply(ftp::kCommandOk, "Type set to A.");
   } else if (arg == "E" || arg == "E N" || arg == "A T" || arg == "A C" || arg.rfind("L ", 0) == 0) {
-    reply(504, "Type not supported; use A or I.");
+    reply(ftp::kNotImplementedForParam, "Type not supported; use A or I.");
   } else {
-    reply(501, "Syntax error: TYPE A or TYPE I.");
+    reply(ftp::kSyntaxErrorInArgs, "Syntax error: TYPE A or TYPE I.");
   }
   co_return;
 }
@@ -441,28 +441,28 @@ asio::awaitable<void> Session::cmd_type(const ftp::Command& c) {
 asio::awaitable<void> Session::cmd_mode(const ftp::Command& c) {
   std::string arg = c.arg;
   std::transform(arg.begin(), arg.end(), arg.begin(), [](unsigned char ch) { return std::toupper(ch); });
-  if (arg == "S") reply(200, "Mode set to S.");
-  else if (arg == "B" || arg == "C" || arg == "Z") reply(504, "Only stream mode (S) is supported.");
-  else reply(501, "Syntax error: MODE S.");
+  if (arg == "S") reply(ftp::kCommandOk, "Mode set to S.");
+  else if (arg == "B" || arg == "C" || arg == "Z") reply(ftp::kNotImplementedForParam, "Only stream mode (S) is supported.");
+  else reply(ftp::kSyntaxErrorInArgs, "Syntax error: MODE S.");
   co_return;
 }
 
 asio::awaitable<void> Session::cmd_stru(const ftp::Command& c) {
   std::string arg = c.arg;
   std::transform(arg.begin(), arg.end(), arg.begin(), [](unsigned char ch) { return std::toupper(ch); });
-  if (arg == "F") reply(200, "Structure set to F.");
-  else if (arg == "R" || arg == "P") reply(504, "Only file structure (F) is supported.");
-  else reply(501, "Syntax error: STRU F.");
+  if (arg == "F") reply(ftp::kCommandOk, "Structure set to F.");
+  else if (arg == "R" || arg == "P") reply(ftp::kNotImplementedForParam, "Only file structure (F) is supported.");
+  else reply(ftp::kSyntaxErrorInArgs, "Syntax error: STRU F.");
   co_return;
 }
 
 asio::awaitable<void> Session::cmd_allo(const ftp::Command&) {
-  reply(202, "ALLO not needed; space is allocated as data arrives.");
+  reply(ftp::kCommandSuperfluous, "ALLO not needed; space is allocated as data arrives.");
   co_return;
 }
 
 asio::awaitable<void> Session::cmd_not_implemented(const ftp::Command& c) {
-  reply(502, c.verb + " is not implemented.");
+  reply(ftp::kNotImplemented, c.verb + " is not implemented.");
   co_return;
 }
 
@@ -471,17 +471,17 @@ asio::awaitable<void> Session::cmd_rest(const ftp::Command& c) {
   const auto* end = c.arg.data() + c.arg.size();
   auto [p, ec] = std::from_chars(c.arg.data(), end, offset);
   if (c.arg.empty() || ec != std::errc() || p != end) {
-    reply(501, "REST needs a non-negative byte offset.");
+    reply(ftp::kSyntaxErrorInArgs, "REST needs a non-negative byte offset.");
     co_return;
   }
   rest_ = offset;
-  reply(350, "Restarting at " + std::to_string(offset) + ". Send STOR or RETR to initiate transfer.");
+  reply(ftp::kPendingFurtherInfo, "Restarting at " + std::to_string(offset) + ". Send STOR or RETR to initiate transfer.");
 }
 
 asio::awaitable<void> Session::cmd_abor(const ftp::Command&) {
   if (!transfer_) {
     release_data_setup();
-    reply(225, "No transfer to abort; data connection closed.");
+    reply(ftp::kDataOpenNoTransfer, "No transfer to abort; data connection closed.");
     co_return;
   }
   abort_transfer();
@@ -500,7 +500,7 @@ asio::awaitable<void> Session::cmd_abor(const ftp::Command&) {
       transfer_->outcome.aborted = true;
     }
   }
-  reply(226, "ABOR command successful.");
+  reply(ftp::kTransferComplete, "ABOR command successful.");
 }
 
 asio::awaitable<void> Session::cmd_stat(const ftp::Command& c) {
@@ -509,11 +509,11 @@ asio::awaitable<void> Session::cmd_stat(const ftp::Command& c) {
                        "\n TYPE: " + (ascii_ ? "ASCII" : "BINARY") + ", STRUcture: File, MODE: Stream\n";
     if (transfer_) text += " Transfer in progress: " + shown(transfer_->path) + "\n";
     else text += " No data connection\n";
-    reply(211, text + "End of status.");
+    reply(ftp::kSystemStatus, text + "End of status.");
     co_return;
   }
   if (transfer_) {
-    reply(450, "A transfer is in progress; STAT <path> is not available now.");
+    reply(ftp::kFileBusy, "A transfer is in progress; STAT <path> is not available now.");
     co_return;
   }
   // STAT <path>: a LIST over the control connection (RFC 959: reply 213).
@@ -525,14 +525,14 @@ asio::awaitable<void> Session::cmd_stat(const ftp::Command& c) {
   auto path = resolve(arg.empty() ? "." : arg);
   auto entry = path ? env_.store.lookup(*path) : std::nullopt;
   if (!entry) {
-    reply(550, "No such file or directory.");
+    reply(ftp::kFileUnavailable, "No such file or directory.");
     co_return;
   }
   std::string text = "Status of " + shown(*path) + ":\n";
   for (const auto& line : listing_lines(env_.store, ListingFormat::List, *path, *entry, std::time(nullptr),
                                         [this](const meta::Entry& e) { return offline(e); }, rights()))
     text += line + "\n";
-  reply(213, text + "End of status.");
+  reply(ftp::kFileStatus, text + "End of status.");
 }
 
 }  // namespace fleet::master

@@ -21,6 +21,7 @@
 
 #include "ftp/command.hpp"
 #include "ftp/hostport.hpp"
+#include "ftp/reply_codes.hpp"
 #include "ftp/view_root.hpp"
 #include "master/control_channel.hpp"
 #include "master/listing_builder.hpp"
@@ -103,7 +104,7 @@ class Session : public LineReceiver, public std::enable_shared_from_this<Session
   // Arguments resolve in the client's view (its "/" is view_'s root) into
   // namespace paths; shown() maps a namespace path back for a reply.
   std::optional<std::string> resolve(std::string_view arg) const;
-  std::optional<std::string> resolve_or_reply(std::string_view arg, int code = 550);
+  std::optional<std::string> resolve_or_reply(std::string_view arg, int code = ftp::kFileUnavailable);
   std::string shown(std::string_view vfs_path) const { return view_.to_client(vfs_path); }
   // The MLSx perm fact's rights of this session.
   Rights rights() const;

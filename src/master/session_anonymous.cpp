@@ -16,7 +16,7 @@ void Session::login_anonymous(std::string_view password) {
   if (anon.max_sessions != 0 && env_.stats.anonymous_active >= anon.max_sessions) {
     spdlog::info("anonymous login from {} refused: already {} anonymous sessions ([anonymous] max_sessions)",
                  client_.ip, env_.stats.anonymous_active);
-    reply(530, "Too many anonymous users; try again later.");
+    reply(ftp::kNotLoggedIn, "Too many anonymous users; try again later.");
     return;
   }
   // Not a proof of identity, so it does not clear the address's failed
@@ -29,7 +29,7 @@ void Session::login_anonymous(std::string_view password) {
   view_ = ftp::ViewRoot(anon.root);
   cwd_ = anon.root;
   spdlog::info("anonymous login from {} (password \"{}\")", client_.ip, loggable_password(password));
-  reply(230, fmt::format("Anonymous access granted: {}.", anonymous_rights_text(anon.upload, anon.other_write)));
+  reply(ftp::kLoggedIn, fmt::format("Anonymous access granted: {}.", anonymous_rights_text(anon.upload, anon.other_write)));
 }
 
 bool Session::anonymous_allows(const ftp::Command& c) {
@@ -44,7 +44,7 @@ bool Session::anonymous_allows(const ftp::Command& c) {
   } else if (decision.kind == Kind::Allowed) {
     return true;
   }
-  reply(550, "Permission denied.");
+  reply(ftp::kFileUnavailable, "Permission denied.");
   return false;
 }
 

@@ -81,11 +81,11 @@ bool Session::accept_active_target(const ftp::HostPort& hp, const char* verb) {
   // Bounce-attack protection (DESIGN §4): only the client's own address, and
   // never a privileged port.
   if (!same_address(hp.host, client_.ip)) {
-    reply(500, std::string(verb) + " to an address other than yours is not allowed.");
+    reply(ftp::kSyntaxError, std::string(verb) + " to an address other than yours is not allowed.");
     return false;
   }
   if (hp.port < 1024) {
-    reply(500, std::string(verb) + " to a port below 1024 is not allowed.");
+    reply(ftp::kSyntaxError, std::string(verb) + " to a port below 1024 is not allowed.");
     return false;
   }
   return true;
@@ -93,23 +93,23 @@ bool Session::accept_active_target(const ftp::HostPort& hp, const char* verb) {
 
 asio::awaitable<void> Session::cmd_port(const ftp::Command& c) {
   if (epsv_all_) {
-    reply(503, "EPSV ALL is in effect; only EPSV may be used.");
+    reply(ftp::kBadSequence, "EPSV ALL is in effect; only EPSV may be used.");
     co_return;
   }
   auto hp = ftp::parse_port_arg(c.arg);
   if (!hp) {
-    reply(501, "Syntax error in PORT: expected h1,h2,h3,h4,p1,p2.");
+    reply(ftp::kSyntaxErrorInArgs, "Syntax error in PORT: expected h1,h2,h3,h4,p1,p2.");
     co_return;
   }
   if (!accept_active_target(*hp, "PORT")) co_return;
   release_data_setup();
   data_ = ActiveTarget{*hp};
-  reply(200, "PORT command successful.");
+  reply(ftp::kCommandOk, "PORT command successful.");
 }
 
 asio::awaitable<void> Session::cmd_eprt(const ftp::Command& c) {
   if (epsv_all_) {
-    reply(503, "EPSV ALL is in effect; only EPSV may be used.");
+    reply(ftp::kBadSequence, "EPSV ALL is in effect; only EPSV may be used.");
     co_return;
   }
   auto hp = ftp::parse_eprt_arg(c.arg);
@@ -117,20 +117,20 @@ asio::awaitable<void> Session::cmd_eprt(const ftp::Command& c) {
     // RFC 2428 §2: an unknown protocol family gets 522 with the ones we take.
     const auto& a = c.arg;
     const bool well_formed_family = a.size() >= 3 && a[2] == a[0] && std::isdigit(static_cast<unsigned char>(a[1]));
-    if (well_formed_family && a[1] != '1' && a[1] != '2') reply(522, "Network protocol not supported, use (1,2)");
-    else reply(501, "Syntax error in EPRT: expected |1|a.b.c.d|port| or |2|ipv6|port|.");
+    if (well_formed_family && a[1] != '1' && a[1] != '2') reply(ftp::kProtocolNotSupported, "Network protocol not supported, use (1,2)");
+    else reply(ftp::kSyntaxErrorInArgs, "Syntax error in EPRT: expected |1|a.b.c.d|port| or |2|ipv6|port|.");
     co_return;
   }
   if (!accept_active_target(*hp, "EPRT")) co_return;
   release_data_setup();
   data_ = ActiveTarget{*hp};
-  reply(200, "EPRT command successful.");
+  reply(ftp::kCommandOk, "EPRT command successful.");
 }
 
 asio::awaitable<void> Session::cmd_pret(const ftp::Command& c) {
   auto inner = ftp::parse_command(c.arg);
   if (!inner) {
-    reply(501, "Syntax: PRET <command> [<arguments>].");
+    reply(ftp::kSyntaxErrorInArgs, "Syntax: PRET <command> [<arguments>].");
     co_return;
   }
   const auto& v = inner->verb;
@@ -138,7 +138,7 @@ asio::awaitable<void> Session::cmd_pret(const ftp::Command& c) {
     auto path = resolve(inner->arg);
     auto entry = path ? env_.store.lookup(*path) : std::nullopt;
     if (!entry || entry->is_dir) {
-      reply(550, inner->arg + ": No such file.");
+      reply(ftp::kFileUnavailable, inner->arg + ": No such file.");
       co_return;
     }
   } else if (v == "STOR" || v == "APPE") {
@@ -146,15 +146,15 @@ asio::awaitable<void> Session::cmd_pret(const ftp::Command& c) {
     auto parent = path && *path != "/" ? env_.store.lookup(ftp::parent_path(*path)) : std::nullopt;
     auto existing = path ? env_.store.lookup(*path) : std::nullopt;
     if (!parent || !parent->is_dir || (existing && existing->is_dir)) {
-      reply(553, inner->arg + ": cannot create a file there.");
+      reply(ftp::kFileNameNotAllowed, inner->arg + ": cannot create a file there.");
       co_return;
     }
   } else if (v != "STOU" && v != "LIST" && v != "NLST" && v != "MLSD") {
-    reply(504, "PRET: " + v + " takes no data connection.");
+    reply(ftp::kNotImplementedForParam, "PRET: " + v + " takes no data connection.");
     co_return;
   }
   pret_ = *inner;
-  reply(200, "PRET " + v + " accepted; ready for PASV or EPSV.");
+  reply(ftp::kCommandOk, "PRET " + v + " accepted; ready for PASV or EPSV.");
 }
 
 bool Session::pret_is_listing() const {
@@ -238,14 +238,14 @@ asio::awaitable<bool> Session::open_passive(bool for_epsv, DataSetup& out) {
       (env_.config.epsv == config::EpsvPolicy::Relay || client_.ipv6 || epsv_all_);
   if (for_epsv && !listing && !relay && env_.config.epsv == config::EpsvPolicy::Refuse) {
     // PRET stays: clients (curl) follow a refused EPSV with PASV directly.
-    reply(502, "EPSV is not offered for IPv4 here (data goes directly to storage nodes); use PASV.");
+    reply(ftp::kNotImplemented, "EPSV is not offered for IPv4 here (data goes directly to storage nodes); use PASV.");
     co_return false;
   }
   pret_.reset();
   if (listing || relay) {
     auto listener = open_master_listener();
     if (!listener) {
-      reply(425, "No free passive port on the master; try again later.");
+      reply(ftp::kCantOpenData, "No free passive port on the master; try again later.");
       co_return false;
     }
     out = MasterPassive{std::move(listener)};
@@ -254,7 +254,7 @@ asio::awaitable<bool> Session::open_passive(bool for_epsv, DataSetup& out) {
   const auto ticket = env_.nodes.new_ticket();
   auto listener = co_await open_node_listener(*node, ticket, client_.ip, true);
   if (!listener) {
-    reply(425, "Can't open a passive data connection right now; try again.");
+    reply(ftp::kCantOpenData, "Can't open a passive data connection right now; try again.");
     co_return false;
   }
   out = std::move(*listener);
@@ -263,7 +263,7 @@ asio::awaitable<bool> Session::open_passive(bool for_epsv, DataSetup& out) {
 
 asio::awaitable<void> Session::cmd_pasv(const ftp::Command&) {
   if (epsv_all_) {
-    reply(503, "EPSV ALL is in effect; only EPSV may be used.");
+    reply(ftp::kBadSequence, "EPSV ALL is in effect; only EPSV may be used.");
     co_return;
   }
   DataSetup setup;
@@ -280,11 +280,11 @@ asio::awaitable<void> Session::cmd_pasv(const ftp::Command&) {
   if (!text) {
     data_ = std::move(setup);
     release_data_setup();
-    reply(425, "PASV needs an IPv4 address; use EPSV.");
+    reply(ftp::kCantOpenData, "PASV needs an IPv4 address; use EPSV.");
     co_return;
   }
   data_ = std::move(setup);
-  reply(227, "Entering Passive Mode (" + *text + ").");
+  reply(ftp::kEnteringPassive, "Entering Passive Mode (" + *text + ").");
 }
 
 asio::awaitable<void> Session::cmd_epsv(const ftp::Command& c) {
@@ -292,11 +292,11 @@ asio::awaitable<void> Session::cmd_epsv(const ftp::Command& c) {
   std::transform(arg.begin(), arg.end(), arg.begin(), [](unsigned char ch) { return std::toupper(ch); });
   if (arg == "ALL") {
     epsv_all_ = true;
-    reply(200, "EPSV ALL accepted; only EPSV will be used.");
+    reply(ftp::kCommandOk, "EPSV ALL accepted; only EPSV will be used.");
     co_return;
   }
   if (!arg.empty() && arg != (client_.ipv6 ? "2" : "1")) {
-    reply(522, std::string("Network protocol not supported, use (") + (client_.ipv6 ? "2" : "1") + ")");
+    reply(ftp::kProtocolNotSupported, std::string("Network protocol not supported, use (") + (client_.ipv6 ? "2" : "1") + ")");
     co_return;
   }
   DataSetup setup;
@@ -305,7 +305,7 @@ asio::awaitable<void> Session::cmd_epsv(const ftp::Command& c) {
   if (auto* np = std::get_if<NodePassive>(&setup)) port = np->port;
   else port = std::get<MasterPassive>(setup).listener->port();
   data_ = std::move(setup);
-  reply(229, "Entering Extended Passive Mode " + ftp::format_epsv_port(port));
+  reply(ftp::kEnteringExtendedPassive, "Entering Extended Passive Mode " + ftp::format_epsv_port(port));
 }
 
 // ---------------------------------------------------------------- transfers
@@ -441,17 +441,17 @@ asio::awaitable<void> Session::finish_transfer() {
   }
   record(t, o.ok);
   if (o.ok) {
-    reply(226, "Transfer complete (" + std::to_string(o.bytes) + " bytes).");
+    reply(ftp::kTransferComplete, "Transfer complete (" + std::to_string(o.bytes) + " bytes).");
     co_return;
   }
   ++env_.stats.transfers_failed;
   spdlog::info("transfer of {} for {} failed: {}", t.path.empty() ? "listing" : t.path, user_, o.error);
   // A node that refused its part decides the reply, also when the other
   // part was aborted because of it.
-  if (o.refused) reply(451, (t.path.empty() ? std::string("listing") : shown(t.path)) + ": " + o.error);
-  else if (t.abort_requested || o.aborted) reply(426, "Connection closed; transfer aborted.");
-  else if (o.connect_failed) reply(425, "Can't open data connection: " + o.error);
-  else reply(426, "Connection closed; transfer aborted: " + o.error);
+  if (o.refused) reply(ftp::kLocalError, (t.path.empty() ? std::string("listing") : shown(t.path)) + ": " + o.error);
+  else if (t.abort_requested || o.aborted) reply(ftp::kTransferAborted, "Connection closed; transfer aborted.");
+  else if (o.connect_failed) reply(ftp::kCantOpenData, "Can't open data connection: " + o.error);
+  else reply(ftp::kTransferAborted, "Connection closed; transfer aborted: " + o.error);
 }
 
 // ---------------------------------------------------------------- listings
@@ -463,11 +463,11 @@ asio::awaitable<void> Session::list_command(Op op, ListingFormat format, const f
   auto path = resolve(arg.empty() ? "." : arg);
   auto entry = path ? env_.store.lookup(*path) : std::nullopt;
   if (!entry) {
-    reply(550, arg + ": No such file or directory.");
+    reply(ftp::kFileUnavailable, arg + ": No such file or directory.");
     co_return;
   }
   if (op == Op::Mlsd && !entry->is_dir) {
-    reply(501, arg + ": not a directory (use MLST for a file).");
+    reply(ftp::kSyntaxErrorInArgs, arg + ": not a directory (use MLST for a file).");
     co_return;
   }
   co_await send_listing(op, listing_payload(format, *path, *entry));
@@ -484,7 +484,7 @@ std::string Session::listing_payload(ListingFormat format, const std::string& pa
 
 asio::awaitable<void> Session::send_listing(Op op, std::string payload) {
   if (std::holds_alternative<NoData>(data_)) {
-    reply(425, "Use PORT, EPRT, PASV or EPSV first.");
+    reply(ftp::kCantOpenData, "Use PORT, EPRT, PASV or EPSV first.");
     co_return;
   }
   DataSetup setup = take_data_setup();
@@ -501,7 +501,7 @@ asio::awaitable<void> Session::send_listing(Op op, std::string payload) {
     st.set_payload(std::move(payload));
     if (auto err = start_on_node(np->node, std::move(st), true, false)) {
       transfer_.reset();
-      reply(425, "Can't open data connection: " + *err);
+      reply(ftp::kCantOpenData, "Can't open data connection: " + *err);
       co_return;
     }
   } else {
@@ -518,7 +518,7 @@ asio::awaitable<void> Session::send_listing(Op op, std::string payload) {
     transfer_->local->set_payload(std::move(payload));
     transfer_->local->start();
   }
-  reply(150, "Opening ASCII mode data connection for file list.");
+  reply(ftp::kFileStatusOk, "Opening ASCII mode data connection for file list.");
 }
 
 // ---------------------------------------------------------------- files
@@ -530,13 +530,13 @@ asio::awaitable<void> Session::cmd_retr(const ftp::Command& c) {
 }
 
 asio::awaitable<void> Session::cmd_stor(const ftp::Command& c) {
-  auto path = resolve_or_reply(c.arg, 553);
+  auto path = resolve_or_reply(c.arg, ftp::kFileNameNotAllowed);
   if (!path) co_return;
   co_await start_store(Op::Stor, *path);
 }
 
 asio::awaitable<void> Session::cmd_appe(const ftp::Command& c) {
-  auto path = resolve_or_reply(c.arg, 553);
+  auto path = resolve_or_reply(c.arg, ftp::kFileNameNotAllowed);
   if (!path) co_return;
   co_await start_store(Op::Appe, *path);
 }
@@ -552,7 +552,7 @@ asio::awaitable<void> Session::cmd_stou(const ftp::Command& c) {
       co_return;
     }
   }
-  reply(452, "Could not find a unique file name.");
+  reply(ftp::kInsufficientStorage, "Could not find a unique file name.");
 }
 
 ClientEnd Session::relay_client_end(const DataSetup& setup) const {
@@ -640,16 +640,16 @@ asio::awaitable<std::optional<std::string>> Session::start_handed_off(NodePassiv
 asio::awaitable<void> Session::start_retr(const std::string& path) {
   auto entry = env_.store.lookup(path);
   if (!entry || entry->is_dir) {
-    reply(550, shown(path) + ": No such file.");
+    reply(ftp::kFileUnavailable, shown(path) + ": No such file.");
     co_return;
   }
   if (std::holds_alternative<NoData>(data_)) {
-    reply(425, "Use PORT, EPRT, PASV or EPSV first.");
+    reply(ftp::kCantOpenData, "Use PORT, EPRT, PASV or EPSV first.");
     co_return;
   }
   const std::uint64_t offset = std::exchange(rest_, 0);
   if (offset > entry->size) {
-    reply(554, "Restart offset " + std::to_string(offset) + " is beyond the end of the file.");
+    reply(ftp::kInvalidRestart, "Restart offset " + std::to_string(offset) + " is beyond the end of the file.");
     co_return;
   }
   predicted_path_ = path;
@@ -659,7 +659,7 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
   if (!source) {
     data_ = std::move(setup);
     release_data_setup();
-    reply(550, shown(path) + ": no storage node holding this file is online; try again later.");
+    reply(ftp::kFileUnavailable, shown(path) + ": no storage node holding this file is online; try again later.");
     co_return;
   }
   const std::string source_name = source->name;
@@ -701,35 +701,35 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
     transfer_.reset();
     data_ = std::move(setup);
     release_data_setup();
-    reply(550, shown(path) + ": " + *err);
+    reply(ftp::kFileUnavailable, shown(path) + ": " + *err);
     co_return;
   }
-  reply(150, std::string("Opening ") + (ascii_ ? "ASCII" : "BINARY") + " mode data connection for " + shown(path) + " (" +
+  reply(ftp::kFileStatusOk, std::string("Opening ") + (ascii_ ? "ASCII" : "BINARY") + " mode data connection for " + shown(path) + " (" +
                  std::to_string(entry->size) + " bytes).");
 }
 
 asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
   if (is_reserved(path)) {
-    reply(553, shown(path) + ": names starting with .fleetftp- are reserved.");
+    reply(ftp::kFileNameNotAllowed, shown(path) + ": names starting with .fleetftp- are reserved.");
     co_return;
   }
   auto parent = path == "/" ? std::nullopt : env_.store.lookup(ftp::parent_path(path));
   if (!parent || !parent->is_dir) {
-    reply(553, shown(path) + ": the directory does not exist.");
+    reply(ftp::kFileNameNotAllowed, shown(path) + ": the directory does not exist.");
     co_return;
   }
   auto existing = env_.store.lookup(path);
   if (existing && existing->is_dir) {
-    reply(553, shown(path) + ": is a directory.");
+    reply(ftp::kFileNameNotAllowed, shown(path) + ": is a directory.");
     co_return;
   }
   if (std::holds_alternative<NoData>(data_)) {
-    reply(425, "Use PORT, EPRT, PASV or EPSV first.");
+    reply(ftp::kCantOpenData, "Use PORT, EPRT, PASV or EPSV first.");
     co_return;
   }
   const std::uint64_t offset = op == Op::Appe ? 0 : std::exchange(rest_, 0);
   if (offset > 0 && (!existing || offset > existing->size)) {
-    reply(554, "Restart offset " + std::to_string(offset) + " is beyond the end of the file.");
+    reply(ftp::kInvalidRestart, "Restart offset " + std::to_string(offset) + " is beyond the end of the file.");
     co_return;
   }
   const bool append = op == Op::Appe && existing;
@@ -745,7 +745,7 @@ asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
   if (!target) {
     data_ = std::move(setup);
     release_data_setup();
-    reply(needs_holder ? 550 : 451, needs_holder ? shown(path) + ": no storage node holding this file is online."
+    reply(needs_holder ? ftp::kFileUnavailable : ftp::kLocalError, needs_holder ? shown(path) + ": no storage node holding this file is online."
                                                  : std::string("No storage node is online; try again later."));
     co_return;
   }
@@ -788,11 +788,11 @@ asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
     transfer_.reset();
     data_ = std::move(setup);
     release_data_setup();
-    reply(451, shown(path) + ": " + *err);
+    reply(ftp::kLocalError, shown(path) + ": " + *err);
     co_return;
   }
-  if (op == Op::Stou) reply(150, "FILE: " + ftp::base_name(path));
-  else reply(150, "Ok to send data.");
+  if (op == Op::Stou) reply(ftp::kFileStatusOk, "FILE: " + ftp::base_name(path));
+  else reply(ftp::kFileStatusOk, "Ok to send data.");
 }
 
 }  // namespace fleet::master

@@ -89,7 +89,7 @@ void Session::file_op_everywhere(const std::vector<std::string>& nodes, link::Fi
 }
 
 asio::awaitable<void> Session::cmd_pwd(const ftp::Command&) {
-  reply(257, ftp::quote_257(shown(cwd_)) + " is the current directory.");
+  reply(ftp::kPathCreated, ftp::quote_257(shown(cwd_)) + " is the current directory.");
   co_return;
 }
 
@@ -98,16 +98,16 @@ asio::awaitable<void> Session::cmd_cwd(const ftp::Command& c) {
   if (!path) co_return;
   auto entry = env_.store.lookup(*path);
   if (!entry || !entry->is_dir) {
-    reply(550, c.arg + ": No such directory.");
+    reply(ftp::kFileUnavailable, c.arg + ": No such directory.");
     co_return;
   }
   cwd_ = *path;
-  reply(250, "Directory changed to " + shown(cwd_) + ".");
+  reply(ftp::kFileActionOk, "Directory changed to " + shown(cwd_) + ".");
 }
 
 asio::awaitable<void> Session::cmd_cdup(const ftp::Command&) {
   cwd_ = resolve("..").value_or(cwd_);  // stays at the session's "/"
-  reply(200, "Directory changed to " + shown(cwd_) + ".");
+  reply(ftp::kCommandOk, "Directory changed to " + shown(cwd_) + ".");
   co_return;
 }
 
@@ -115,24 +115,24 @@ asio::awaitable<void> Session::cmd_mkd(const ftp::Command& c) {
   auto path = resolve_or_reply(c.arg);
   if (!path) co_return;
   if (is_reserved(*path)) {
-    reply(550, c.arg + ": names starting with .fleetftp- are reserved.");
+    reply(ftp::kFileUnavailable, c.arg + ": names starting with .fleetftp- are reserved.");
     co_return;
   }
   const auto st = env_.store.make_dir(*path, user_, std::time(nullptr));
-  if (st == meta::Status::Ok) reply(257, ftp::quote_257(shown(*path)) + " directory created.");
-  else reply(550, c.arg + ": " + status_text(st));
+  if (st == meta::Status::Ok) reply(ftp::kPathCreated, ftp::quote_257(shown(*path)) + " directory created.");
+  else reply(ftp::kFileUnavailable, c.arg + ": " + status_text(st));
 }
 
 asio::awaitable<void> Session::cmd_rmd(const ftp::Command& c) {
   auto path = resolve_or_reply(c.arg);
   if (!path) co_return;
   if (*path == "/") {
-    reply(550, "The root directory cannot be removed.");
+    reply(ftp::kFileUnavailable, "The root directory cannot be removed.");
     co_return;
   }
   const auto st = env_.store.remove_dir(*path);
   if (st != meta::Status::Ok) {
-    reply(550, c.arg + ": " + status_text(st));
+    reply(ftp::kFileUnavailable, c.arg + ": " + status_text(st));
     co_return;
   }
   if (cwd_ == *path || cwd_.rfind(*path + "/", 0) == 0) cwd_ = ftp::parent_path(*path);
@@ -141,7 +141,7 @@ asio::awaitable<void> Session::cmd_rmd(const ftp::Command& c) {
   auto failure = co_await run_on_nodes(known_nodes(), make_file_op(link::RMDIR, *path), done, offline);
   if (failure) spdlog::warn("node {} kept the directory {}: {}", failure->node, *path, failure->error);
   queue_for(offline, meta::NodeOp::Kind::RemoveDir, *path, "");
-  reply(250, "Directory removed.");
+  reply(ftp::kFileActionOk, "Directory removed.");
 }
 
 asio::awaitable<void> Session::cmd_dele(const ftp::Command& c) {
@@ -149,7 +149,7 @@ asio::awaitable<void> Session::cmd_dele(const ftp::Command& c) {
   if (!path) co_return;
   auto entry = env_.store.lookup(*path);
   if (!entry || entry->is_dir) {
-    reply(550, c.arg + ": " + status_text(entry ? meta::Status::IsDirectory : meta::Status::NotFound));
+    reply(ftp::kFileUnavailable, c.arg + ": " + status_text(entry ? meta::Status::IsDirectory : meta::Status::NotFound));
     co_return;
   }
   // Nodes first: a node that cannot delete its copy fails this DELE (and only
@@ -158,51 +158,51 @@ asio::awaitable<void> Session::cmd_dele(const ftp::Command& c) {
   auto failure = co_await run_on_nodes(entry->nodes, make_file_op(link::DELETE, *path), done, offline);
   if (failure) {
     for (const auto& n : done) env_.store.remove_copy(*path, n);
-    reply(450, c.arg + ": not deleted: node " + failure->node + " could not remove its copy (" + failure->error +
+    reply(ftp::kFileBusy, c.arg + ": not deleted: node " + failure->node + " could not remove its copy (" + failure->error +
                    ").");
     co_return;
   }
   env_.store.remove_file(*path, nullptr);
   queue_for(offline, meta::NodeOp::Kind::Delete, *path, "");
-  reply(250, "File deleted.");
+  reply(ftp::kFileActionOk, "File deleted.");
 }
 
 asio::awaitable<void> Session::cmd_rnfr(const ftp::Command& c) {
   auto path = resolve_or_reply(c.arg);
   if (!path) co_return;
   if (*path == "/" || !env_.store.lookup(*path)) {
-    reply(550, c.arg + ": No such file or directory.");
+    reply(ftp::kFileUnavailable, c.arg + ": No such file or directory.");
     co_return;
   }
   rnfr_ = *path;
-  reply(350, "Ready for destination name (RNTO).");
+  reply(ftp::kPendingFurtherInfo, "Ready for destination name (RNTO).");
 }
 
 asio::awaitable<void> Session::cmd_rnto(const ftp::Command& c) {
   if (!rnfr_) {
-    reply(503, "Send RNFR first.");
+    reply(ftp::kBadSequence, "Send RNFR first.");
     co_return;
   }
   const std::string from = std::exchange(rnfr_, std::nullopt).value();
-  auto to = resolve_or_reply(c.arg, 553);
+  auto to = resolve_or_reply(c.arg, ftp::kFileNameNotAllowed);
   if (!to) co_return;
   if (is_reserved(*to)) {
-    reply(553, c.arg + ": names starting with .fleetftp- are reserved.");
+    reply(ftp::kFileNameNotAllowed, c.arg + ": names starting with .fleetftp- are reserved.");
     co_return;
   }
   auto entry = env_.store.lookup(from);
   auto target = env_.store.lookup(*to);
   if (!entry) {
-    reply(550, "The file to rename is gone.");
+    reply(ftp::kFileUnavailable, "The file to rename is gone.");
     co_return;
   }
   if (target && target->is_dir) {
-    reply(550, c.arg + ": " + status_text(meta::Status::Exists));
+    reply(ftp::kFileUnavailable, c.arg + ": " + status_text(meta::Status::Exists));
     co_return;
   }
   auto parent = env_.store.lookup(ftp::parent_path(*to));
   if (!parent || !parent->is_dir || (entry->is_dir && (*to == from || to->rfind(from + "/", 0) == 0))) {
-    reply(553, c.arg + ": cannot rename to that name.");
+    reply(ftp::kFileNameNotAllowed, c.arg + ": cannot rename to that name.");
     co_return;
   }
   // Nodes first, as for DELE; a failure undoes the renames already done.
@@ -212,14 +212,14 @@ asio::awaitable<void> Session::cmd_rnto(const ftp::Command& c) {
   if (failure) {
     std::vector<std::string> undone, ignored;
     co_await run_on_nodes(done, make_file_op(link::RENAME, *to, from), undone, ignored);
-    reply(450, c.arg + ": not renamed: node " + failure->node + " could not rename its copy (" + failure->error +
+    reply(ftp::kFileBusy, c.arg + ": not renamed: node " + failure->node + " could not rename its copy (" + failure->error +
                    ").");
     co_return;
   }
   std::optional<meta::Entry> replaced;
   const auto st = env_.store.rename(from, *to, &replaced);
   if (st != meta::Status::Ok) {
-    reply(550, c.arg + ": " + status_text(st));
+    reply(ftp::kFileUnavailable, c.arg + ": " + status_text(st));
     co_return;
   }
   queue_for(offline, meta::NodeOp::Kind::Rename, from, *to);
@@ -230,7 +230,7 @@ asio::awaitable<void> Session::cmd_rnto(const ftp::Command& c) {
       if (std::find(entry->nodes.begin(), entry->nodes.end(), n) == entry->nodes.end()) stale.push_back(n);
     file_op_everywhere(stale, make_file_op(link::DELETE, *to));
   }
-  reply(250, "Rename successful.");
+  reply(ftp::kFileActionOk, "Rename successful.");
 }
 
 std::optional<meta::Entry> Session::plain_file_or_reply(const std::string& arg) {
@@ -238,7 +238,7 @@ std::optional<meta::Entry> Session::plain_file_or_reply(const std::string& arg) 
   if (!path) return std::nullopt;
   auto entry = env_.store.lookup(*path);
   if (!entry || entry->is_dir) {
-    reply(550, arg + ": not a plain file.");
+    reply(ftp::kFileUnavailable, arg + ": not a plain file.");
     return std::nullopt;
   }
   // Clients ask a file's size or time just before downloading it: the next
@@ -249,12 +249,12 @@ std::optional<meta::Entry> Session::plain_file_or_reply(const std::string& arg) 
 }
 
 asio::awaitable<void> Session::cmd_size(const ftp::Command& c) {
-  if (auto entry = plain_file_or_reply(c.arg)) reply(213, std::to_string(entry->size));
+  if (auto entry = plain_file_or_reply(c.arg)) reply(ftp::kFileStatus, std::to_string(entry->size));
   co_return;
 }
 
 asio::awaitable<void> Session::cmd_mdtm(const ftp::Command& c) {
-  if (auto entry = plain_file_or_reply(c.arg)) reply(213, ftp::format_time_val(entry->mtime));
+  if (auto entry = plain_file_or_reply(c.arg)) reply(ftp::kFileStatus, ftp::format_time_val(entry->mtime));
   co_return;
 }
 
@@ -262,7 +262,7 @@ asio::awaitable<void> Session::cmd_mfmt(const ftp::Command& c) {
   const auto space = c.arg.find(' ');
   auto when = space == std::string::npos ? std::nullopt : ftp::parse_time_val(c.arg.substr(0, space));
   if (!when) {
-    reply(501, "Syntax: MFMT YYYYMMDDHHMMSS path");
+    reply(ftp::kSyntaxErrorInArgs, "Syntax: MFMT YYYYMMDDHHMMSS path");
     co_return;
   }
   const std::string name = c.arg.substr(space + 1);
@@ -270,21 +270,21 @@ asio::awaitable<void> Session::cmd_mfmt(const ftp::Command& c) {
   if (!path) co_return;
   auto entry = env_.store.lookup(*path);
   if (!entry || entry->is_dir) {
-    reply(550, name + ": not a plain file.");
+    reply(ftp::kFileUnavailable, name + ": not a plain file.");
     co_return;
   }
   env_.store.set_mtime(*path, *when);
   auto op = make_file_op(link::SET_MTIME, *path);
   op.set_mtime(*when);
   file_op_everywhere(entry->nodes, op);
-  reply(213, "Modify=" + ftp::format_time_val(*when) + "; " + name);
+  reply(ftp::kFileStatus, "Modify=" + ftp::format_time_val(*when) + "; " + name);
 }
 
 asio::awaitable<void> Session::cmd_mlst(const ftp::Command& c) {
   auto path = resolve(c.arg.empty() ? "." : c.arg);
   auto entry = path ? env_.store.lookup(*path) : std::nullopt;
   if (!entry) {
-    reply(550, (c.arg.empty() ? shown(cwd_) : c.arg) + ": No such file or directory.");
+    reply(ftp::kFileUnavailable, (c.arg.empty() ? shown(cwd_) : c.arg) + ": No such file or directory.");
     co_return;
   }
   if (!entry->is_dir) {
@@ -293,7 +293,7 @@ asio::awaitable<void> Session::cmd_mlst(const ftp::Command& c) {
   }
   // RFC 3659 §7.2: the entry line starts with a single space.
   const std::string name = shown(*path);
-  reply(250, "Listing " + name + "\n " +
+  reply(ftp::kFileActionOk, "Listing " + name + "\n " +
                  ftp::format_mlsx_line(facts_of(*entry, name, !entry->is_dir && offline(*entry), rights())) + "\nEnd");
 }
 
