@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <charconv>
 #include <ctime>
+#include <unordered_map>
 
 #include "auth/password.hpp"
+#include "ftp/command_table.hpp"
 #include "ftp/path.hpp"
 #include "ftp/reply.hpp"
 #include "master/anonymous_policy.hpp"
@@ -23,67 +25,62 @@ Session::Session(asio::any_io_executor ex, SessionEnv& env, std::shared_ptr<Repl
 
 Session::~Session() = default;
 
-const std::vector<Session::CommandSpec>& Session::command_table() {
-  // needs_login = false: allowed before login (RFC 959 §5.4 sequencing, RFC 2389, RFC 7151).
-  static const std::vector<CommandSpec> table = {
-      {"USER", &Session::cmd_user, false, "USER <name>"},
-      {"PASS", &Session::cmd_pass, false, "PASS <password>"},
-      {"ACCT", &Session::cmd_acct, false, "ACCT <account>"},
-      {"REIN", &Session::cmd_rein, false, "REIN"},
-      {"QUIT", &Session::cmd_quit, false, "QUIT"},
-      {"NOOP", &Session::cmd_noop, false, "NOOP"},
-      {"SYST", &Session::cmd_syst, false, "SYST"},
-      {"FEAT", &Session::cmd_feat, false, "FEAT"},
-      {"OPTS", &Session::cmd_opts, false, "OPTS <command> [<options>]"},
-      {"HELP", &Session::cmd_help, false, "HELP [<command>]"},
-      {"HOST", &Session::cmd_host, false, "HOST <name>"},
-      {"AUTH", &Session::cmd_not_implemented, false, "AUTH <mechanism>"},
-      {"STAT", &Session::cmd_stat, true, "STAT [<path>]"},
-      {"SITE", &Session::cmd_site, true, "SITE <command>"},
-      {"TYPE", &Session::cmd_type, true, "TYPE <A|I|L 8>"},
-      {"MODE", &Session::cmd_mode, true, "MODE S"},
-      {"STRU", &Session::cmd_stru, true, "STRU F"},
-      {"ALLO", &Session::cmd_allo, true, "ALLO <size>"},
-      {"SMNT", &Session::cmd_not_implemented, true, "SMNT <path>"},
-      {"PWD", &Session::cmd_pwd, true, "PWD"},
-      {"XPWD", &Session::cmd_pwd, true, "XPWD"},
-      {"CWD", &Session::cmd_cwd, true, "CWD <path>"},
-      {"XCWD", &Session::cmd_cwd, true, "XCWD <path>"},
-      {"CDUP", &Session::cmd_cdup, true, "CDUP"},
-      {"XCUP", &Session::cmd_cdup, true, "XCUP"},
-      {"MKD", &Session::cmd_mkd, true, "MKD <path>"},
-      {"XMKD", &Session::cmd_mkd, true, "XMKD <path>"},
-      {"RMD", &Session::cmd_rmd, true, "RMD <path>"},
-      {"XRMD", &Session::cmd_rmd, true, "XRMD <path>"},
-      {"DELE", &Session::cmd_dele, true, "DELE <path>"},
-      {"RNFR", &Session::cmd_rnfr, true, "RNFR <path>"},
-      {"RNTO", &Session::cmd_rnto, true, "RNTO <path>"},
-      {"SIZE", &Session::cmd_size, true, "SIZE <path>"},
-      {"MDTM", &Session::cmd_mdtm, true, "MDTM <path>"},
-      {"MFMT", &Session::cmd_mfmt, true, "MFMT <YYYYMMDDHHMMSS> <path>"},
-      {"MLST", &Session::cmd_mlst, true, "MLST [<path>]"},
-      {"REST", &Session::cmd_rest, true, "REST <offset>"},
-      {"ABOR", &Session::cmd_abor, true, "ABOR"},
-      {"PORT", &Session::cmd_port, true, "PORT h1,h2,h3,h4,p1,p2"},
-      {"EPRT", &Session::cmd_eprt, true, "EPRT |af|addr|port|"},
-      {"PASV", &Session::cmd_pasv, true, "PASV"},
-      {"EPSV", &Session::cmd_epsv, true, "EPSV [1|2|ALL]"},
-      {"PRET", &Session::cmd_pret, true, "PRET <command> [<args>]"},
-      {"LIST", &Session::cmd_list, true, "LIST [<path>]"},
-      {"NLST", &Session::cmd_nlst, true, "NLST [<path>]"},
-      {"MLSD", &Session::cmd_mlsd, true, "MLSD [<path>]"},
-      {"RETR", &Session::cmd_retr, true, "RETR <path>"},
-      {"STOR", &Session::cmd_stor, true, "STOR <path>"},
-      {"APPE", &Session::cmd_appe, true, "APPE <path>"},
-      {"STOU", &Session::cmd_stou, true, "STOU"},
+Session::Handler Session::handler_for(std::string_view verb) {
+  // Every verb of ftp::command_table(), which decides login and urgency.
+  static const std::unordered_map<std::string_view, Handler> handlers = {
+      {"USER", &Session::cmd_user},
+      {"PASS", &Session::cmd_pass},
+      {"ACCT", &Session::cmd_acct},
+      {"REIN", &Session::cmd_rein},
+      {"QUIT", &Session::cmd_quit},
+      {"NOOP", &Session::cmd_noop},
+      {"SYST", &Session::cmd_syst},
+      {"FEAT", &Session::cmd_feat},
+      {"OPTS", &Session::cmd_opts},
+      {"HELP", &Session::cmd_help},
+      {"HOST", &Session::cmd_host},
+      {"AUTH", &Session::cmd_not_implemented},
+      {"STAT", &Session::cmd_stat},
+      {"SITE", &Session::cmd_site},
+      {"TYPE", &Session::cmd_type},
+      {"MODE", &Session::cmd_mode},
+      {"STRU", &Session::cmd_stru},
+      {"ALLO", &Session::cmd_allo},
+      {"SMNT", &Session::cmd_not_implemented},
+      {"PWD", &Session::cmd_pwd},
+      {"XPWD", &Session::cmd_pwd},
+      {"CWD", &Session::cmd_cwd},
+      {"XCWD", &Session::cmd_cwd},
+      {"CDUP", &Session::cmd_cdup},
+      {"XCUP", &Session::cmd_cdup},
+      {"MKD", &Session::cmd_mkd},
+      {"XMKD", &Session::cmd_mkd},
+      {"RMD", &Session::cmd_rmd},
+      {"XRMD", &Session::cmd_rmd},
+      {"DELE", &Session::cmd_dele},
+      {"RNFR", &Session::cmd_rnfr},
+      {"RNTO", &Session::cmd_rnto},
+      {"SIZE", &Session::cmd_size},
+      {"MDTM", &Session::cmd_mdtm},
+      {"MFMT", &Session::cmd_mfmt},
+      {"MLST", &Session::cmd_mlst},
+      {"REST", &Session::cmd_rest},
+      {"ABOR", &Session::cmd_abor},
+      {"PORT", &Session::cmd_port},
+      {"EPRT", &Session::cmd_eprt},
+      {"PASV", &Session::cmd_pasv},
+      {"EPSV", &Session::cmd_epsv},
+      {"PRET", &Session::cmd_pret},
+      {"LIST", &Session::cmd_list},
+      {"NLST", &Session::cmd_nlst},
+      {"MLSD", &Session::cmd_mlsd},
+      {"RETR", &Session::cmd_retr},
+      {"STOR", &Session::cmd_stor},
+      {"APPE", &Session::cmd_appe},
+      {"STOU", &Session::cmd_stou},
   };
-  return table;
-}
-
-const Session::CommandSpec* Session::find_command(const std::string& verb) {
-  for (const auto& spec : command_table())
-    if (verb == spec.verb) return &spec;
-  return nullptr;
+  const auto it = handlers.find(verb);
+  return it == handlers.end() ? &Session::cmd_not_implemented : it->second;
 }
 
 void Session::reply(int code, std::string_view text) { sink_->send(ftp::format_reply(code, text)); }
@@ -100,12 +97,7 @@ void Session::push_closed() {
   wake();
 }
 
-bool Session::is_urgent(const std::string& line) const {
-  auto cmd = ftp::parse_command(line);
-  return cmd && (cmd->verb == "ABOR" || cmd->verb == "STAT");
-}
-
-std::optional<std::string> Session::resolve(std::string_view arg) const { return view_.resolve(cwd_, arg); }
+std::optional<std::string> Session::resolve(std::string_view arg) const { return state_.resolve(arg); }
 
 std::optional<std::string> Session::resolve_or_reply(std::string_view arg, int code) {
   if (arg.empty()) {
@@ -135,7 +127,7 @@ asio::awaitable<void> Session::run() {
       co_await finish_transfer();
       continue;
     }
-    if (!lines_.empty() && (!transfer_ || is_urgent(lines_.front().first))) {
+    if (!lines_.empty() && (!transfer_ || ftp::acts_during_transfer(lines_.front().first))) {
       auto [line, overlong] = std::move(lines_.front());
       lines_.pop_front();
       co_await handle_line(std::move(line), overlong);
@@ -168,24 +160,18 @@ asio::awaitable<void> Session::handle_line(std::string line, bool overlong) {
     reply(ftp::kSyntaxError, "Syntax error, command unrecognized.");
     co_return;
   }
-  const auto* spec = find_command(cmd->verb);
+  const auto* spec = ftp::find_command(cmd->verb);
   if (!spec) {
     reply(ftp::kSyntaxError, "'" + cmd->verb + "': command not understood.");
     co_return;
   }
-  if (spec->needs_login && !logged_in_) {
+  if (spec->needs_login && !state_.logged_in()) {
     reply(ftp::kNotLoggedIn, "Please log in with USER and PASS.");
     co_return;
   }
-  if (anonymous_ && !anonymous_allows(*cmd)) co_return;
-  // A RNFR must be followed directly by RNTO (RFC 959 §4.1.3).
-  if (rnfr_ && cmd->verb != "RNTO") rnfr_.reset();
-  const bool keeps_rest = cmd->verb == "REST" || cmd->verb == "RETR" || cmd->verb == "STOR" ||
-                          cmd->verb == "APPE" || cmd->verb == "PASV" || cmd->verb == "EPSV" ||
-                          cmd->verb == "PORT" || cmd->verb == "EPRT" || cmd->verb == "PRET" ||
-                          cmd->verb == "TYPE" || cmd->verb == "SIZE" || cmd->verb == "MDTM" || cmd->verb == "NOOP";
-  if (!keeps_rest) rest_ = 0;
-  co_await (this->*(spec->handler))(*cmd);
+  if (state_.anonymous() && !anonymous_allows(*cmd)) co_return;
+  state_.before_command(cmd->verb);
+  co_await (this->*handler_for(spec->verb))(*cmd);
 }
 
 // ---------------------------------------------------------------- login
@@ -196,27 +182,27 @@ asio::awaitable<void> Session::cmd_user(const ftp::Command& c) {
     co_return;
   }
   // A new USER starts a new login (like REIN).
-  if (logged_in_) end_login();
-  pending_user_ = c.arg;
-  pending_anonymous_ = env_.config.anonymous.enabled && is_anonymous_name(c.arg);
-  if (pending_anonymous_) reply(ftp::kNeedPassword, "Anonymous login ok, send your e-mail address as password.");
-  else reply(ftp::kNeedPassword, "Password required for " + pending_user_ + ".");
+  if (state_.logged_in()) end_login();
+  state_.user_given(c.arg, env_.config.anonymous.enabled && is_anonymous_name(c.arg));
+  if (state_.pending_anonymous()) reply(ftp::kNeedPassword, "Anonymous login ok, send your e-mail address as password.");
+  else reply(ftp::kNeedPassword, "Password required for " + state_.pending_user() + ".");
 }
 
 asio::awaitable<void> Session::cmd_pass(const ftp::Command& c) {
-  if (logged_in_) {
+  if (state_.logged_in()) {
     reply(ftp::kLoggedIn, "Already logged in.");
     co_return;
   }
-  if (pending_user_.empty()) {
+  if (!state_.awaiting_password()) {
     reply(ftp::kBadSequence, "Login with USER first.");
     co_return;
   }
-  if (pending_anonymous_) {
+  if (state_.pending_anonymous()) {
+    state_.take_pending_user();
     login_anonymous(c.arg);
     co_return;
   }
-  const std::string name = std::exchange(pending_user_, {});
+  const std::string name = state_.take_pending_user();
   auto record = env_.store.get_user(name);
   bool ok = false;
   if (record && record->enabled) {
@@ -250,20 +236,14 @@ asio::awaitable<void> Session::cmd_pass(const ftp::Command& c) {
   auto home_entry = home ? env_.store.lookup(*home) : std::nullopt;
   env_.guard.record_success(client_.ip);
   ++env_.stats.logins_ok;
-  logged_in_ = true;
-  user_ = name;
-  cwd_ = home_entry && home_entry->is_dir ? *home : "/";
-  spdlog::info("user {} logged in from {}", user_, client_.ip);
-  reply(ftp::kLoggedIn, "User " + user_ + " logged in.");
+  state_.logged_in_as(name, false, ftp::ViewRoot(), home_entry && home_entry->is_dir ? *home : "/");
+  spdlog::info("user {} logged in from {}", name, client_.ip);
+  reply(ftp::kLoggedIn, "User " + name + " logged in.");
 }
 
 void Session::end_login() {
-  if (anonymous_) --env_.stats.anonymous_active;
-  anonymous_ = false;
-  logged_in_ = false;
-  user_.clear();
-  view_ = ftp::ViewRoot();
-  cwd_ = "/";
+  if (state_.anonymous()) --env_.stats.anonymous_active;
+  state_.end_login();
 }
 
 asio::awaitable<void> Session::cmd_acct(const ftp::Command&) {
@@ -275,15 +255,7 @@ asio::awaitable<void> Session::cmd_rein(const ftp::Command&) {
   if (transfer_) abort_transfer();
   release_data_setup();
   end_login();
-  pending_user_.clear();
-  pending_anonymous_ = false;
-  ascii_ = false;
-  rest_ = 0;
-  rnfr_.reset();
-  pret_.reset();
-  epsv_all_ = false;
-  predicted_path_.clear();
-  predict_next_ = false;
+  state_.reinitialize();
   reply(ftp::kServiceReady, "Session reset; ready for a new user.");
   co_return;
 }
@@ -307,10 +279,7 @@ asio::awaitable<void> Session::cmd_syst(const ftp::Command&) {
 }
 
 asio::awaitable<void> Session::cmd_feat(const ftp::Command&) {
-  // RFC 2389: each feature line starts with a space.
-  reply(ftp::kSystemStatus,
-        "Features:\n EPRT\n EPSV\n MDTM\n MFMT\n MLST type*;size*;modify*;perm*;unique*;\n PRET\n REST STREAM\n"
-        " SIZE\n TVFS\n UTF8\n HOST\nEnd");
+  reply(ftp::kSystemStatus, ftp::feat_text());
   co_return;
 }
 
@@ -333,30 +302,20 @@ asio::awaitable<void> Session::cmd_opts(const ftp::Command& c) {
 }
 
 asio::awaitable<void> Session::cmd_help(const ftp::Command& c) {
-  if (!c.arg.empty()) {
-    std::string verb = c.arg;
-    std::transform(verb.begin(), verb.end(), verb.begin(), [](unsigned char ch) { return std::toupper(ch); });
-    if (const auto* spec = find_command(verb)) reply(ftp::kHelpMessage, std::string("Syntax: ") + spec->help);
-    else reply(ftp::kNotImplemented, "Unknown command '" + verb + "'.");
+  if (c.arg.empty()) {
+    reply(ftp::kHelpMessage, ftp::help_text());
     co_return;
   }
-  std::string text = "The following commands are recognized:\n";
-  std::size_t col = 0;
-  for (const auto& spec : command_table()) {
-    text += ' ';
-    text += spec.verb;
-    text.append(5 - std::string_view(spec.verb).size(), ' ');
-    if (++col % 10 == 0) text += '\n';
-  }
-  if (col % 10 != 0) text += '\n';
-  text += "Help OK.";
-  reply(ftp::kHelpMessage, text);
+  std::string verb = c.arg;
+  std::transform(verb.begin(), verb.end(), verb.begin(), [](unsigned char ch) { return std::toupper(ch); });
+  if (auto text = ftp::help_text(verb); !text.empty()) reply(ftp::kHelpMessage, text);
+  else reply(ftp::kNotImplemented, "Unknown command '" + verb + "'.");
   co_return;
 }
 
 asio::awaitable<void> Session::cmd_host(const ftp::Command& c) {
   // RFC 7151: HOST must come before login; one virtual host serves every name.
-  if (logged_in_ || !pending_user_.empty()) reply(ftp::kBadSequence, "HOST must be sent before USER.");
+  if (!state_.host_allowed()) reply(ftp::kBadSequence, "HOST must be sent before USER.");
   else if (c.arg.empty()) reply(ftp::kSyntaxErrorInArgs, "Syntax error: HOST needs a name.");
   else reply(ftp::kServiceReady, "Host accepted.");
   co_return;
@@ -368,7 +327,7 @@ asio::awaitable<void> Session::cmd_site(const ftp::Command& c) {
   std::transform(sub.begin(), sub.end(), sub.begin(), [](unsigned char ch) { return std::toupper(ch); });
   if (sub == "HELP" || sub.empty()) {
     // Anonymous users are refused every other SITE command (anonymous_policy).
-    reply(ftp::kHelpMessage, anonymous_ ? "SITE commands:\n HELP\nEnd."
+    reply(ftp::kHelpMessage, state_.anonymous() ? "SITE commands:\n HELP\nEnd."
                           : "SITE commands:\n HELP\n STATS\n NODES\n COPIES <path>\n NODESELECT UP|DOWN <path>\nEnd.");
   } else if (sub == "STATS") {
     const auto& s = env_.stats;
@@ -422,18 +381,13 @@ asio::awaitable<void> Session::cmd_site(const ftp::Command& c) {
 // ---------------------------------------------------------------- transfer parameters
 
 asio::awaitable<void> Session::cmd_type(const ftp::Command& c) {
-  std::string arg = c.arg;
-  std::transform(arg.begin(), arg.end(), arg.begin(), [](unsigned char ch) { return std::toupper(ch); });
-  if (arg == "I" || arg == "L 8" || arg == "L8") {
-    ascii_ = false;
-    reply(ftp::kCommandOk, "Type set to I.");
-  } else if (arg == "A" || arg == "A N") {
-    ascii_ = true;
-    reply(ftp::kCommandOk, "Type set to A.");
-  } else if (arg == "E" || arg == "E N" || arg == "A T" || arg == "A C" || arg.rfind("L ", 0) == 0) {
-    reply(ftp::kNotImplementedForParam, "Type not supported; use A or I.");
-  } else {
-    reply(ftp::kSyntaxErrorInArgs, "Syntax error: TYPE A or TYPE I.");
+  switch (state_.set_type(c.arg)) {
+    case ftp::ProtocolState::TypeChange::Binary: reply(ftp::kCommandOk, "Type set to I."); break;
+    case ftp::ProtocolState::TypeChange::Ascii: reply(ftp::kCommandOk, "Type set to A."); break;
+    case ftp::ProtocolState::TypeChange::NotSupported:
+      reply(ftp::kNotImplementedForParam, "Type not supported; use A or I.");
+      break;
+    case ftp::ProtocolState::TypeChange::BadSyntax: reply(ftp::kSyntaxErrorInArgs, "Syntax error: TYPE A or TYPE I."); break;
   }
   co_return;
 }
@@ -467,15 +421,12 @@ asio::awaitable<void> Session::cmd_not_implemented(const ftp::Command& c) {
 }
 
 asio::awaitable<void> Session::cmd_rest(const ftp::Command& c) {
-  std::uint64_t offset = 0;
-  const auto* end = c.arg.data() + c.arg.size();
-  auto [p, ec] = std::from_chars(c.arg.data(), end, offset);
-  if (c.arg.empty() || ec != std::errc() || p != end) {
+  if (!state_.set_rest(c.arg)) {
     reply(ftp::kSyntaxErrorInArgs, "REST needs a non-negative byte offset.");
     co_return;
   }
-  rest_ = offset;
-  reply(ftp::kPendingFurtherInfo, "Restarting at " + std::to_string(offset) + ". Send STOR or RETR to initiate transfer.");
+  reply(ftp::kPendingFurtherInfo,
+        "Restarting at " + std::to_string(state_.rest()) + ". Send STOR or RETR to initiate transfer.");
 }
 
 asio::awaitable<void> Session::cmd_abor(const ftp::Command&) {
@@ -505,8 +456,8 @@ asio::awaitable<void> Session::cmd_abor(const ftp::Command&) {
 
 asio::awaitable<void> Session::cmd_stat(const ftp::Command& c) {
   if (c.arg.empty()) {
-    std::string text = "fleetftp status:\n Connected from " + client_.ip + "\n Logged in as " + user_ +
-                       "\n TYPE: " + (ascii_ ? "ASCII" : "BINARY") + ", STRUcture: File, MODE: Stream\n";
+    std::string text = "fleetftp status:\n Connected from " + client_.ip + "\n Logged in as " + state_.user() +
+                       "\n TYPE: " + (state_.ascii() ? "ASCII" : "BINARY") + ", STRUcture: File, MODE: Stream\n";
     if (transfer_) text += " Transfer in progress: " + shown(transfer_->path) + "\n";
     else text += " No data connection\n";
     reply(ftp::kSystemStatus, text + "End of status.");

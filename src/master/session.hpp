@@ -21,6 +21,7 @@
 
 #include "ftp/command.hpp"
 #include "ftp/hostport.hpp"
+#include "ftp/protocol_state.hpp"
 #include "ftp/reply_codes.hpp"
 #include "ftp/view_root.hpp"
 #include "master/control_channel.hpp"
@@ -89,23 +90,16 @@ class Session : public LineReceiver, public std::enable_shared_from_this<Session
   };
 
   using Handler = asio::awaitable<void> (Session::*)(const ftp::Command&);
-  struct CommandSpec {
-    const char* verb;
-    Handler handler;
-    bool needs_login;
-    const char* help;
-  };
-  static const std::vector<CommandSpec>& command_table();
-  static const CommandSpec* find_command(const std::string& verb);
+  // The member that serves a verb of ftp::command_table().
+  static Handler handler_for(std::string_view verb);
 
   asio::awaitable<void> handle_line(std::string line, bool overlong);
   void reply(int code, std::string_view text);
-  bool is_urgent(const std::string& line) const;
   // Arguments resolve in the client's view (its "/" is view_'s root) into
   // namespace paths; shown() maps a namespace path back for a reply.
   std::optional<std::string> resolve(std::string_view arg) const;
   std::optional<std::string> resolve_or_reply(std::string_view arg, int code = ftp::kFileUnavailable);
-  std::string shown(std::string_view vfs_path) const { return view_.to_client(vfs_path); }
+  std::string shown(std::string_view vfs_path) const { return state_.shown(vfs_path); }
   // The MLSx perm fact's rights of this session.
   Rights rights() const;
   // Anonymous sessions: whether [anonymous] lets `c` run; replies 550 if not.
@@ -182,7 +176,6 @@ class Session : public LineReceiver, public std::enable_shared_from_this<Session
   // Which node should the next passive connection go to, given PRET and what
   // the session did last. nullopt = the master itself (listings).
   std::optional<std::string> predict_node();
-  bool pret_is_listing() const;
   void release_data_setup();
   // The client's end of a data connection the master carries itself.
   ClientEnd relay_client_end(const DataSetup& setup) const;
@@ -243,23 +236,8 @@ class Session : public LineReceiver, public std::enable_shared_from_this<Session
   bool quit_ = false;
   asio::steady_timer wake_;
 
-  // Login.
-  bool logged_in_ = false;
-  std::string pending_user_;
-  bool pending_anonymous_ = false;  // USER named the anonymous account and [anonymous] is enabled
-  std::string user_;
-  bool anonymous_ = false;          // logged in anonymously: confined to view_, writes restricted
-  ftp::ViewRoot view_;              // the namespace part this session sees as "/"
-
-  // Protocol state.
-  std::string cwd_ = "/";         // a namespace path, always inside view_
-  bool ascii_ = false;
-  std::uint64_t rest_ = 0;
-  std::optional<std::string> rnfr_;
-  std::optional<ftp::Command> pret_;
-  std::string predicted_path_;   // last file named by SIZE/MDTM/MLST or retrieved: the next transfer is likely about it
-  bool predict_next_ = false;    // it was retrieved: rather the next file of its directory
-  bool epsv_all_ = false;
+  // Login, names, TYPE, REST, RNFR, PRET, EPSV ALL and the prediction hints.
+  ftp::ProtocolState state_;
   DataSetup data_;
   std::unique_ptr<Transfer> transfer_;  // a pointer: idle sessions hold none
 };

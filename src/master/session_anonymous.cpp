@@ -1,7 +1,7 @@
 // Session: anonymous logins ([anonymous] in the master config). The login
 // costs no password hash and no store access: the root was made (or found)
 // when the master started. What an anonymous session may do afterwards is
-// decided by anonymous_decision(); where it may look, by view_.
+// decided by anonymous_decision(); where it may look, by the session's view (ProtocolState).
 #include <spdlog/spdlog.h>
 
 #include "master/anonymous_policy.hpp"
@@ -10,8 +10,6 @@
 namespace fleet::master {
 
 void Session::login_anonymous(std::string_view password) {
-  pending_user_.clear();
-  pending_anonymous_ = false;
   const auto& anon = env_.config.anonymous;
   if (anon.max_sessions != 0 && env_.stats.anonymous_active >= anon.max_sessions) {
     spdlog::info("anonymous login from {} refused: already {} anonymous sessions ([anonymous] max_sessions)",
@@ -23,11 +21,7 @@ void Session::login_anonymous(std::string_view password) {
   // password logins in the guard (that would let a guesser dodge the ban).
   ++env_.stats.logins_ok;
   ++env_.stats.anonymous_active;
-  logged_in_ = true;
-  anonymous_ = true;
-  user_ = "anonymous";
-  view_ = ftp::ViewRoot(anon.root);
-  cwd_ = anon.root;
+  state_.logged_in_as("anonymous", true, ftp::ViewRoot(anon.root), anon.root);
   spdlog::info("anonymous login from {} (password \"{}\")", client_.ip, loggable_password(password));
   reply(ftp::kLoggedIn, fmt::format("Anonymous access granted: {}.", anonymous_rights_text(anon.upload, anon.other_write)));
 }
@@ -49,7 +43,7 @@ bool Session::anonymous_allows(const ftp::Command& c) {
 }
 
 Rights Session::rights() const {
-  if (!anonymous_) return Rights::Full;
+  if (!state_.anonymous()) return Rights::Full;
   const auto& anon = env_.config.anonymous;
   if (anon.upload && anon.other_write) return Rights::Full;
   return anon.upload ? Rights::ReadCreate : Rights::ReadOnly;

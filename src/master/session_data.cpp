@@ -92,7 +92,7 @@ bool Session::accept_active_target(const ftp::HostPort& hp, const char* verb) {
 }
 
 asio::awaitable<void> Session::cmd_port(const ftp::Command& c) {
-  if (epsv_all_) {
+  if (state_.epsv_all()) {
     reply(ftp::kBadSequence, "EPSV ALL is in effect; only EPSV may be used.");
     co_return;
   }
@@ -108,7 +108,7 @@ asio::awaitable<void> Session::cmd_port(const ftp::Command& c) {
 }
 
 asio::awaitable<void> Session::cmd_eprt(const ftp::Command& c) {
-  if (epsv_all_) {
+  if (state_.epsv_all()) {
     reply(ftp::kBadSequence, "EPSV ALL is in effect; only EPSV may be used.");
     co_return;
   }
@@ -153,27 +153,24 @@ asio::awaitable<void> Session::cmd_pret(const ftp::Command& c) {
     reply(ftp::kNotImplementedForParam, "PRET: " + v + " takes no data connection.");
     co_return;
   }
-  pret_ = *inner;
+  state_.set_pret(*inner);
   reply(ftp::kCommandOk, "PRET " + v + " accepted; ready for PASV or EPSV.");
 }
 
-bool Session::pret_is_listing() const {
-  return pret_ && (pret_->verb == "LIST" || pret_->verb == "NLST" || pret_->verb == "MLSD");
-}
-
 std::optional<std::string> Session::predict_node() {
-  if (env_.nodes.online_count() == 0 || pret_is_listing()) return std::nullopt;
+  if (env_.nodes.online_count() == 0 || state_.pret_is_listing()) return std::nullopt;
   // The file the next transfer is (probably) about: named by PRET, or the last
   // one the session asked the size or time of, or the one after the last it
   // retrieved (directories are fetched file by file in listing order).
-  std::string file = predicted_path_;
-  bool next_in_directory = predict_next_;
-  if (pret_) {
-    file = resolve(pret_->arg).value_or("");
+  const auto& pret = state_.pret();
+  std::string file = state_.predicted_path();
+  bool next_in_directory = state_.predict_next_in_directory();
+  if (pret) {
+    file = resolve(pret->arg).value_or("");
     next_in_directory = false;
   }
-  const bool upload = pret_ && (pret_->verb == "STOR" || pret_->verb == "STOU" || pret_->verb == "APPE");
-  const bool writes_existing = pret_ && (pret_->verb == "APPE" || (pret_->verb == "STOR" && rest_ > 0));
+  const bool upload = state_.pret_is_upload();
+  const bool writes_existing = pret && (pret->verb == "APPE" || (pret->verb == "STOR" && state_.rest() > 0));
   if (!file.empty() && (!upload || writes_existing)) {
     std::optional<meta::Entry> entry;
     if (next_in_directory) {
@@ -186,7 +183,7 @@ std::optional<std::string> Session::predict_node() {
     if (entry && !entry->is_dir)
       if (auto* n = env_.nodes.pick_holder(entry->nodes, file)) return n->name;
   }
-  if (auto* n = env_.nodes.pick_for_upload(upload && !file.empty() ? file : cwd_)) return n->name;
+  if (auto* n = env_.nodes.pick_for_upload(upload && !file.empty() ? file : state_.cwd())) return n->name;
   return std::nullopt;
 }
 
@@ -235,13 +232,13 @@ asio::awaitable<bool> Session::open_passive(bool for_epsv, DataSetup& out) {
   const bool listing = !node.has_value();
   const bool relay =
       for_epsv && !listing && env_.config.epsv != config::EpsvPolicy::NodePorts &&
-      (env_.config.epsv == config::EpsvPolicy::Relay || client_.ipv6 || epsv_all_);
+      (env_.config.epsv == config::EpsvPolicy::Relay || client_.ipv6 || state_.epsv_all());
   if (for_epsv && !listing && !relay && env_.config.epsv == config::EpsvPolicy::Refuse) {
     // PRET stays: clients (curl) follow a refused EPSV with PASV directly.
     reply(ftp::kNotImplemented, "EPSV is not offered for IPv4 here (data goes directly to storage nodes); use PASV.");
     co_return false;
   }
-  pret_.reset();
+  state_.clear_pret();
   if (listing || relay) {
     auto listener = open_master_listener();
     if (!listener) {
@@ -262,7 +259,7 @@ asio::awaitable<bool> Session::open_passive(bool for_epsv, DataSetup& out) {
 }
 
 asio::awaitable<void> Session::cmd_pasv(const ftp::Command&) {
-  if (epsv_all_) {
+  if (state_.epsv_all()) {
     reply(ftp::kBadSequence, "EPSV ALL is in effect; only EPSV may be used.");
     co_return;
   }
@@ -291,7 +288,7 @@ asio::awaitable<void> Session::cmd_epsv(const ftp::Command& c) {
   std::string arg = c.arg;
   std::transform(arg.begin(), arg.end(), arg.begin(), [](unsigned char ch) { return std::toupper(ch); });
   if (arg == "ALL") {
-    epsv_all_ = true;
+    state_.set_epsv_all();
     reply(ftp::kCommandOk, "EPSV ALL accepted; only EPSV will be used.");
     co_return;
   }
@@ -381,7 +378,7 @@ void Session::record(const Transfer& t, bool complete) {
   if (t.op == Op::List || t.op == Op::Nlst || t.op == Op::Mlsd) return;
   meta::TransferRecord r;
   r.time = std::time(nullptr);
-  r.user = user_;
+  r.user = state_.user();
   r.client_ip = client_.ip;
   r.path = t.path;
   r.direction = t.op == Op::Retr ? 'o' : 'i';
@@ -391,7 +388,7 @@ void Session::record(const Transfer& t, bool complete) {
   r.node = t.node;
   r.duration_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t.started).count();
-  env_.transfers.add(std::move(r), ascii_);
+  env_.transfers.add(std::move(r), state_.ascii());
 }
 
 asio::awaitable<void> Session::finish_transfer() {
@@ -405,7 +402,7 @@ asio::awaitable<void> Session::finish_transfer() {
   }
   if (o.ok && stores) {
     auto before = env_.store.lookup(t.path);
-    const auto st = env_.store.put_file(t.path, o.file_size, o.mtime, user_, o.crc32, t.node);
+    const auto st = env_.store.put_file(t.path, o.file_size, o.mtime, state_.user(), o.crc32, t.node);
     if (st != meta::Status::Ok) {
       o.ok = false;
       o.error = "the file was stored but its directory is gone";
@@ -435,7 +432,7 @@ asio::awaitable<void> Session::finish_transfer() {
         wake_.get_executor(),
         [self = shared_from_this(), node = t.node, path = t.path]() -> asio::awaitable<void> {
           auto r = co_await node_file_op(self->env_.nodes, node, make_file_op(link::STAT, path));
-          if (r.ok()) self->env_.store.put_file(path, r.size(), r.mtime(), self->user_, r.crc32(), node);
+          if (r.ok()) self->env_.store.put_file(path, r.size(), r.mtime(), self->state_.user(), r.crc32(), node);
         },
         asio::detached);
   }
@@ -445,7 +442,7 @@ asio::awaitable<void> Session::finish_transfer() {
     co_return;
   }
   ++env_.stats.transfers_failed;
-  spdlog::info("transfer of {} for {} failed: {}", t.path.empty() ? "listing" : t.path, user_, o.error);
+  spdlog::info("transfer of {} for {} failed: {}", t.path.empty() ? "listing" : t.path, state_.user(), o.error);
   // A node that refused its part decides the reply, also when the other
   // part was aborted because of it.
   if (o.refused) reply(ftp::kLocalError, (t.path.empty() ? std::string("listing") : shown(t.path)) + ": " + o.error);
@@ -546,7 +543,7 @@ asio::awaitable<void> Session::cmd_stou(const ftp::Command& c) {
   const std::string stem = c.arg.empty() ? "file" : ftp::base_name(resolve(c.arg).value_or("/file"));
   const auto t = static_cast<long long>(std::time(nullptr));
   for (int i = 0; i < 1000; ++i) {
-    auto candidate = ftp::join_path(cwd_, stem + "." + std::to_string(t) + "." + std::to_string(i));
+    auto candidate = ftp::join_path(state_.cwd(), stem + "." + std::to_string(t) + "." + std::to_string(i));
     if (!env_.store.lookup(candidate)) {
       co_await start_store(Op::Stou, candidate);
       co_return;
@@ -647,13 +644,12 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
     reply(ftp::kCantOpenData, "Use PORT, EPRT, PASV or EPSV first.");
     co_return;
   }
-  const std::uint64_t offset = std::exchange(rest_, 0);
+  const std::uint64_t offset = state_.take_rest();
   if (offset > entry->size) {
     reply(ftp::kInvalidRestart, "Restart offset " + std::to_string(offset) + " is beyond the end of the file.");
     co_return;
   }
-  predicted_path_ = path;
-  predict_next_ = true;
+  state_.file_retrieved(path);
   DataSetup setup = take_data_setup();
   auto* source = env_.nodes.pick_holder(entry->nodes, path);
   if (!source) {
@@ -676,7 +672,7 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
   send.set_kind(link::SEND_FILE);
   send.set_path(path);
   send.set_offset(offset);
-  send.set_ascii(ascii_);
+  send.set_ascii(state_.ascii());
   std::optional<std::string> err;
 
   if (auto* at = std::get_if<ActiveTarget>(&setup); at && node_can_dial(at->target)) {
@@ -704,7 +700,7 @@ asio::awaitable<void> Session::start_retr(const std::string& path) {
     reply(ftp::kFileUnavailable, shown(path) + ": " + *err);
     co_return;
   }
-  reply(ftp::kFileStatusOk, std::string("Opening ") + (ascii_ ? "ASCII" : "BINARY") + " mode data connection for " + shown(path) + " (" +
+  reply(ftp::kFileStatusOk, std::string("Opening ") + (state_.ascii() ? "ASCII" : "BINARY") + " mode data connection for " + shown(path) + " (" +
                  std::to_string(entry->size) + " bytes).");
 }
 
@@ -727,7 +723,7 @@ asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
     reply(ftp::kCantOpenData, "Use PORT, EPRT, PASV or EPSV first.");
     co_return;
   }
-  const std::uint64_t offset = op == Op::Appe ? 0 : std::exchange(rest_, 0);
+  const std::uint64_t offset = op == Op::Appe ? 0 : state_.take_rest();
   if (offset > 0 && (!existing || offset > existing->size)) {
     reply(ftp::kInvalidRestart, "Restart offset " + std::to_string(offset) + " is beyond the end of the file.");
     co_return;
@@ -763,7 +759,7 @@ asio::awaitable<void> Session::start_store(Op op, const std::string& path) {
   recv.set_path(path);
   recv.set_offset(offset);
   recv.set_append(append);
-  recv.set_ascii(ascii_);
+  recv.set_ascii(state_.ascii());
   std::optional<std::string> err;
 
   auto* np = std::get_if<NodePassive>(&setup);

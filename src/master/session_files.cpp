@@ -89,7 +89,7 @@ void Session::file_op_everywhere(const std::vector<std::string>& nodes, link::Fi
 }
 
 asio::awaitable<void> Session::cmd_pwd(const ftp::Command&) {
-  reply(ftp::kPathCreated, ftp::quote_257(shown(cwd_)) + " is the current directory.");
+  reply(ftp::kPathCreated, ftp::quote_257(shown(state_.cwd())) + " is the current directory.");
   co_return;
 }
 
@@ -101,13 +101,13 @@ asio::awaitable<void> Session::cmd_cwd(const ftp::Command& c) {
     reply(ftp::kFileUnavailable, c.arg + ": No such directory.");
     co_return;
   }
-  cwd_ = *path;
-  reply(ftp::kFileActionOk, "Directory changed to " + shown(cwd_) + ".");
+  state_.set_cwd(*path);
+  reply(ftp::kFileActionOk, "Directory changed to " + shown(state_.cwd()) + ".");
 }
 
 asio::awaitable<void> Session::cmd_cdup(const ftp::Command&) {
-  cwd_ = resolve("..").value_or(cwd_);  // stays at the session's "/"
-  reply(ftp::kCommandOk, "Directory changed to " + shown(cwd_) + ".");
+  state_.set_cwd(resolve("..").value_or(state_.cwd()));  // stays at the session's "/"
+  reply(ftp::kCommandOk, "Directory changed to " + shown(state_.cwd()) + ".");
   co_return;
 }
 
@@ -118,7 +118,7 @@ asio::awaitable<void> Session::cmd_mkd(const ftp::Command& c) {
     reply(ftp::kFileUnavailable, c.arg + ": names starting with .fleetftp- are reserved.");
     co_return;
   }
-  const auto st = env_.store.make_dir(*path, user_, std::time(nullptr));
+  const auto st = env_.store.make_dir(*path, state_.user(), std::time(nullptr));
   if (st == meta::Status::Ok) reply(ftp::kPathCreated, ftp::quote_257(shown(*path)) + " directory created.");
   else reply(ftp::kFileUnavailable, c.arg + ": " + status_text(st));
 }
@@ -135,7 +135,8 @@ asio::awaitable<void> Session::cmd_rmd(const ftp::Command& c) {
     reply(ftp::kFileUnavailable, c.arg + ": " + status_text(st));
     co_return;
   }
-  if (cwd_ == *path || cwd_.rfind(*path + "/", 0) == 0) cwd_ = ftp::parent_path(*path);
+  if (const auto& cwd = state_.cwd(); cwd == *path || cwd.rfind(*path + "/", 0) == 0)
+    state_.set_cwd(ftp::parent_path(*path));
   // The VFS said it was empty; on disk, a node removes what is left of it.
   std::vector<std::string> done, offline;
   auto failure = co_await run_on_nodes(known_nodes(), make_file_op(link::RMDIR, *path), done, offline);
@@ -174,16 +175,17 @@ asio::awaitable<void> Session::cmd_rnfr(const ftp::Command& c) {
     reply(ftp::kFileUnavailable, c.arg + ": No such file or directory.");
     co_return;
   }
-  rnfr_ = *path;
+  state_.set_rename_from(*path);
   reply(ftp::kPendingFurtherInfo, "Ready for destination name (RNTO).");
 }
 
 asio::awaitable<void> Session::cmd_rnto(const ftp::Command& c) {
-  if (!rnfr_) {
+  auto rename_from = state_.take_rename_from();
+  if (!rename_from) {
     reply(ftp::kBadSequence, "Send RNFR first.");
     co_return;
   }
-  const std::string from = std::exchange(rnfr_, std::nullopt).value();
+  const std::string from = std::move(*rename_from);
   auto to = resolve_or_reply(c.arg, ftp::kFileNameNotAllowed);
   if (!to) co_return;
   if (is_reserved(*to)) {
@@ -243,8 +245,7 @@ std::optional<meta::Entry> Session::plain_file_or_reply(const std::string& arg) 
   }
   // Clients ask a file's size or time just before downloading it: the next
   // PASV goes to a node that holds it.
-  predicted_path_ = *path;
-  predict_next_ = false;
+  state_.file_named(*path);
   return entry;
 }
 
@@ -284,12 +285,11 @@ asio::awaitable<void> Session::cmd_mlst(const ftp::Command& c) {
   auto path = resolve(c.arg.empty() ? "." : c.arg);
   auto entry = path ? env_.store.lookup(*path) : std::nullopt;
   if (!entry) {
-    reply(ftp::kFileUnavailable, (c.arg.empty() ? shown(cwd_) : c.arg) + ": No such file or directory.");
+    reply(ftp::kFileUnavailable, (c.arg.empty() ? shown(state_.cwd()) : c.arg) + ": No such file or directory.");
     co_return;
   }
   if (!entry->is_dir) {
-    predicted_path_ = *path;
-    predict_next_ = false;
+    state_.file_named(*path);
   }
   // RFC 3659 §7.2: the entry line starts with a single space.
   const std::string name = shown(*path);
