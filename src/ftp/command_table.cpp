@@ -103,10 +103,13 @@ std::string help_text(std::string_view verb) {
   return c ? "Syntax: " + std::string(c->help) : std::string();
 }
 
-std::string feat_text(bool epsv_served) {
+std::string feat_text(bool epsv_served, unsigned mlst_facts) {
+  const std::string mlst = mlst_feat_line(mlst_facts);
   std::vector<std::string_view> lines(kOtherFeatures.begin(), kOtherFeatures.end());
-  for (const auto& c : kCommands)
-    if (!c.feat.empty() && (epsv_served || c.verb != "EPSV")) lines.push_back(c.feat);
+  for (const auto& c : kCommands) {
+    if (c.feat.empty() || (!epsv_served && c.verb == "EPSV")) continue;
+    lines.push_back(c.verb == "MLST" ? std::string_view(mlst) : c.feat);
+  }
   std::sort(lines.begin(), lines.end());
   // RFC 2389 §3.2: each feature line starts with a space.
   std::string text = "Features:\n";

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "ftp/listing.hpp"
+
 namespace fleet::ftp {
 
 struct CommandInfo {
@@ -37,7 +39,8 @@ std::string help_text(std::string_view verb);
 
 // The text of the 211 reply to FEAT: the commands' FEAT lines and the
 // features that are no command (TVFS, UTF8). `epsv_served` says whether
-// EPSV is offered to this session at all.
-std::string feat_text(bool epsv_served = true);
+// EPSV is offered to this session at all; `mlst_facts` (OPTS MLST) which
+// MLST facts are starred as selected.
+std::string feat_text(bool epsv_served = true, unsigned mlst_facts = kAllMlsxFacts);
 
 }  // namespace fleet::ftp

@@ -11,6 +11,7 @@
 //   RNFR     must be followed directly by RNTO (RFC 959 §4.1.3)
 //   PRET     the next PASV/EPSV's hint; used once
 //   EPSV ALL after it, only EPSV sets up data connections (RFC 2428 §4)
+//   OPTS MLST the facts MLST and MLSD send (RFC 3659 §7.9)
 //
 // One object per session, used on the session's thread only; nothing throws
 // except std::bad_alloc.
@@ -23,6 +24,7 @@
 #include <utility>
 
 #include "ftp/command.hpp"
+#include "ftp/listing.hpp"
 #include "ftp/view_root.hpp"
 
 namespace fleet::ftp {
@@ -90,6 +92,10 @@ class ProtocolState {
   void set_epsv_all() { epsv_all_ = true; }
   bool epsv_all() const { return epsv_all_; }
 
+  // --- OPTS MLST (RFC 3659 §7.9): the facts MLST and MLSD send ---
+  void set_mlst_facts(unsigned facts) { mlst_facts_ = facts; }
+  unsigned mlst_facts() const { return mlst_facts_; }
+
   // --- what the next transfer is probably about (for PASV without PRET) ---
   // SIZE/MDTM/MLST named a file: clients ask that just before a download.
   void file_named(std::string path);
@@ -111,6 +117,7 @@ class ProtocolState {
   std::optional<std::string> rnfr_;
   std::optional<Command> pret_;
   bool epsv_all_ = false;
+  unsigned mlst_facts_ = kAllMlsxFacts;
   std::string predicted_path_;
   bool predict_next_ = false;
 };

@@ -191,7 +191,11 @@ std::optional<meta::Entry> NamespaceOps::plain_file_or_reply(const std::string& 
   auto path = resolve_or_reply(arg);
   if (!path) return std::nullopt;
   auto entry = ctx_.env.store.lookup(*path);
-  if (!entry || entry->is_dir) {
+  if (!entry) {
+    ctx_.reply(ftp::kFileUnavailable, arg + ": No such file: it does not exist.");
+    return std::nullopt;
+  }
+  if (entry->is_dir) {
     ctx_.reply(ftp::kFileUnavailable, arg + ": not a plain file.");
     return std::nullopt;
   }
@@ -246,7 +250,8 @@ asio::awaitable<void> NamespaceOps::mlst(const ftp::Command& c) {
   // RFC 3659 §7.2: the entry line starts with a single space.
   const std::string name = ctx_.shown(*path);
   ctx_.reply(ftp::kFileActionOk, "Listing " + name + "\n " +
-                 ftp::format_mlsx_line(facts_of(*entry, name, !entry->is_dir && ctx_.offline(*entry), ctx_.rights())) + "\nEnd");
+                 ftp::format_mlsx_line(facts_of(*entry, name, !entry->is_dir && ctx_.offline(*entry), ctx_.rights()),
+                                       ctx_.state.mlst_facts()) + "\nEnd");
 }
 
 }  // namespace fleet::master

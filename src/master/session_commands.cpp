@@ -15,14 +15,22 @@ namespace fleet::master {
 
 namespace {
 
-// LIST/NLST take ls-style options before the path ("LIST -la dir"); they
-// change nothing here, so they are skipped.
-std::string strip_list_options(std::string arg) {
+// LIST/NLST take ls-style options before the path ("LIST -la dir"). Only
+// -a (and -A) changes anything: dot files are shown.
+struct ListArgument {
+  std::string path;
+  bool show_hidden = false;
+};
+ListArgument parse_list_argument(std::string arg) {
+  ListArgument out;
   while (!arg.empty() && arg[0] == '-') {
     const auto space = arg.find(' ');
+    const auto options = arg.substr(1, space == std::string::npos ? std::string::npos : space - 1);
+    if (options.find_first_of("aA") != std::string::npos) out.show_hidden = true;
     arg = space == std::string::npos ? "" : arg.substr(space + 1);
   }
-  return arg;
+  out.path = std::move(arg);
+  return out;
 }
 }  // namespace
 
@@ -42,7 +50,7 @@ asio::awaitable<void> Session::cmd_syst(const ftp::Command&) {
 }
 
 asio::awaitable<void> Session::cmd_feat(const ftp::Command&) {
-  reply(ftp::kSystemStatus, ftp::feat_text());
+  reply(ftp::kSystemStatus, ftp::feat_text(true, ctx_.state.mlst_facts()));
   co_return;
 }
 
@@ -56,8 +64,11 @@ asio::awaitable<void> Session::cmd_opts(const ftp::Command& c) {
     if (value == "ON" || value.empty()) reply(ftp::kCommandOk, "UTF8 mode is always on.");
     else reply(ftp::kNotImplementedForParam, "UTF8 cannot be turned off; paths are UTF-8.");
   } else if (name == "MLST") {
-    // All facts are always sent; report the selection as the full set we support.
-    reply(ftp::kCommandOk, "MLST OPTS type;size;modify;perm;unique;");
+    // RFC 3659 §7.9: the facts MLST and MLSD send from now on; facts we do
+    // not offer are ignored, and the reply names the selection.
+    ctx_.state.set_mlst_facts(ftp::parse_mlst_opts(value));
+    const auto selected = ftp::mlst_facts_text(ctx_.state.mlst_facts());
+    reply(ftp::kCommandOk, selected.empty() ? std::string("MLST OPTS") : "MLST OPTS " + selected);
   } else {
     reply(ftp::kSyntaxErrorInArgs, "OPTS: unknown option '" + name + "'.");
   }
@@ -151,11 +162,8 @@ asio::awaitable<void> Session::cmd_stat(const ftp::Command& c) {
     co_return;
   }
   // STAT <path>: a LIST over the control connection (RFC 959: reply 213).
-  std::string arg = c.arg;
-  while (arg.size() > 1 && arg[0] == '-') {
-    const auto space = arg.find(' ');
-    arg = space == std::string::npos ? "" : arg.substr(space + 1);
-  }
+  const auto list_arg = parse_list_argument(c.arg);
+  const std::string& arg = list_arg.path;
   auto path = ctx_.state.resolve(arg.empty() ? "." : arg);
   auto entry = path ? ctx_.env.store.lookup(*path) : std::nullopt;
   if (!entry) {
@@ -164,7 +172,8 @@ asio::awaitable<void> Session::cmd_stat(const ftp::Command& c) {
   }
   std::string text = "Status of " + ctx_.shown(*path) + ":\n";
   for (const auto& line : listing_lines(ctx_.env.store, ListingFormat::List, *path, *entry, std::time(nullptr),
-                                        [this](const meta::Entry& e) { return ctx_.offline(e); }, ctx_.rights()))
+                                        [this](const meta::Entry& e) { return ctx_.offline(e); }, ctx_.rights(),
+                                        {}, {list_arg.show_hidden}))
     text += line + "\n";
   reply(ftp::kFileStatus, text + "End of status.");
 }
@@ -172,7 +181,8 @@ asio::awaitable<void> Session::cmd_stat(const ftp::Command& c) {
 // LIST, NLST and MLSD differ in format and in what they accept: LIST and
 // NLST take ls-style options and may name a file; MLSD needs a directory.
 asio::awaitable<void> Session::list_command(TransferOp op, ListingFormat format, const ftp::Command& c) {
-  const std::string arg = op == TransferOp::Mlsd ? c.arg : strip_list_options(c.arg);
+  const auto list_arg = op == TransferOp::Mlsd ? ListArgument{c.arg, true} : parse_list_argument(c.arg);
+  const std::string& arg = list_arg.path;
   auto path = ctx_.state.resolve(arg.empty() ? "." : arg);
   auto entry = path ? ctx_.env.store.lookup(*path) : std::nullopt;
   if (!entry) {
@@ -185,7 +195,8 @@ asio::awaitable<void> Session::list_command(TransferOp op, ListingFormat format,
   }
   co_await router_.listing(op, join_crlf(listing_lines(ctx_.env.store, format, *path, *entry, std::time(nullptr),
                                                        [this](const meta::Entry& e) { return ctx_.offline(e); },
-                                                       ctx_.rights(), ctx_.shown(*path))));
+                                                       ctx_.rights(), ctx_.shown(*path),
+                                                       {list_arg.show_hidden, ctx_.state.mlst_facts()})));
 }
 
 }  // namespace fleet::master

@@ -55,3 +55,13 @@ TEST(CommandTable, FeatComesFromTheTable) {
 
 }  // namespace
 }  // namespace fleet::ftp
+
+namespace fleet::ftp {
+namespace {
+
+TEST(CommandTable, FeatStarsTheSelectedMlstFacts) {
+  EXPECT_NE(feat_text(true, kFactType | kFactSize).find(" MLST type*;size*;modify;perm;unique;\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fleet::ftp

@@ -49,7 +49,9 @@ TEST(ProtocolState, ReinResetsEverything) {
   s.set_pret({"RETR", "x"});
   s.set_epsv_all();
   s.file_retrieved("/d/f");
+  s.set_mlst_facts(kFactSize);
   s.reinitialize();
+  EXPECT_EQ(s.mlst_facts(), kAllMlsxFacts);
   EXPECT_FALSE(s.logged_in());
   EXPECT_FALSE(s.ascii());
   EXPECT_EQ(s.rest(), 0u);
