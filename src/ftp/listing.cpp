@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstddef>
 #include <ctime>
 
@@ -70,26 +71,72 @@ std::string format_list_line(const FileFacts& f, std::int64_t now) {
                      f.group, f.is_dir ? std::uint64_t{4096} : f.size, when, f.name);
 }
 
-std::string format_mlsx_line(const FileFacts& f) {
-  std::string type = "file";
-  if (f.name == ".") {
-    type = "cdir";
-  } else if (f.name == "..") {
-    type = "pdir";
-  } else if (f.is_dir) {
-    type = "dir";
+namespace {
+
+struct FactName {
+  MlsxFact fact;
+  std::string_view name;
+};
+constexpr FactName kFactNames[] = {
+    {kFactType, "type"}, {kFactSize, "size"}, {kFactModify, "modify"}, {kFactPerm, "perm"}, {kFactUnique, "unique"}};
+}  // namespace
+
+std::string format_mlsx_line(const FileFacts& f, unsigned facts) {
+  std::string out;
+  if (facts & kFactType) {
+    std::string type = "file";
+    if (f.name == ".") {
+      type = "cdir";
+    } else if (f.name == "..") {
+      type = "pdir";
+    } else if (f.is_dir) {
+      type = "dir";
+    }
+    out += "type=" + type + ";";
   }
-  std::string out = "type=" + type + ";";
   // RFC 3659 §7.5.5: size is only meaningful for files.
-  if (!f.is_dir) out += fmt::format("size={};", f.size);
-  out += "modify=" + format_time_val(f.mtime) + ";";
-  if (!f.perm.empty()) out += "perm=" + f.perm + ";";
-  out += fmt::format("unique={:x};", f.unique);
+  if ((facts & kFactSize) && !f.is_dir) out += fmt::format("size={};", f.size);
+  if (facts & kFactModify) out += "modify=" + format_time_val(f.mtime) + ";";
+  if ((facts & kFactPerm) && !f.perm.empty()) out += "perm=" + f.perm + ";";
+  if (facts & kFactUnique) out += fmt::format("unique={:x};", f.unique);
   if (f.offline) out += "x.offline=1;";
   // Exactly one space separates the facts from the name (§7.2), so names that
   // start with spaces survive.
   out += " ";
   out += f.name;
+  return out;
+}
+
+unsigned parse_mlst_opts(std::string_view arg) {
+  unsigned facts = 0;
+  while (!arg.empty()) {
+    const auto semi = arg.find(';');
+    std::string name(arg.substr(0, semi));
+    arg = semi == std::string_view::npos ? std::string_view() : arg.substr(semi + 1);
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (const auto& f : kFactNames)
+      if (f.name == name) facts |= f.fact;
+  }
+  return facts;
+}
+
+std::string mlst_facts_text(unsigned facts) {
+  std::string out;
+  for (const auto& f : kFactNames)
+    if (facts & f.fact) {
+      out += f.name;
+      out += ';';
+    }
+  return out;
+}
+
+std::string mlst_feat_line(unsigned facts) {
+  std::string out = "MLST ";
+  for (const auto& f : kFactNames) {
+    out += f.name;
+    if (facts & f.fact) out += '*';
+    out += ';';
+  }
   return out;
 }
 

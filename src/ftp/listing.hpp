@@ -28,7 +28,27 @@ std::string format_list_line(const FileFacts& f, std::int64_t now);
 
 // "type=file;size=N;modify=YYYYMMDDHHMMSS;perm=...;unique=...; name" (no CRLF).
 // `type` is "dir"/"file", or "cdir"/"pdir" when name is "."/"..".
-std::string format_mlsx_line(const FileFacts& f);
+// The MLSx facts this server offers (RFC 3659 §7.5); OPTS MLST (§7.9)
+// selects the ones MLST and MLSD send.
+enum MlsxFact : unsigned {
+  kFactType = 1u << 0,
+  kFactSize = 1u << 1,
+  kFactModify = 1u << 2,
+  kFactPerm = 1u << 3,
+  kFactUnique = 1u << 4,
+};
+inline constexpr unsigned kAllMlsxFacts = kFactType | kFactSize | kFactModify | kFactPerm | kFactUnique;
+
+std::string format_mlsx_line(const FileFacts& f, unsigned facts = kAllMlsxFacts);
+
+// The selection an OPTS MLST argument asks for ("type;size;"): facts this
+// server does not offer are ignored, as RFC 3659 §7.9 says; an empty
+// argument selects none.
+unsigned parse_mlst_opts(std::string_view arg);
+// "type;size;" — the selection as OPTS MLST's 200 reply shows it.
+std::string mlst_facts_text(unsigned facts);
+// "MLST type*;size*;modify;perm;unique;" — FEAT's line, selected facts starred.
+std::string mlst_feat_line(unsigned facts);
 
 // Unix seconds -> "YYYYMMDDHHMMSS" (UTC).
 std::string format_time_val(std::int64_t unix_seconds);

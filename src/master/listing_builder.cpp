@@ -25,7 +25,7 @@ ftp::FileFacts facts_of(const meta::Entry& entry, std::string name, bool offline
 
 std::vector<std::string> listing_lines(meta::MetaStore& store, ListingFormat format, const std::string& path,
                                        const meta::Entry& entry, std::int64_t now, const OfflineCheck& offline,
-                                       Rights rights, std::string_view shown_path) {
+                                       Rights rights, std::string_view shown_path, const ListingOptions& options) {
   std::vector<std::string> lines;
   auto emit = [&](const meta::Entry& e, std::string name) {
     const bool off = !e.is_dir && offline && offline(e);
@@ -34,7 +34,9 @@ std::vector<std::string> listing_lines(meta::MetaStore& store, ListingFormat for
         lines.push_back(ftp::format_list_line(facts_of(e, std::move(name), off, rights), now));
         break;
       case ListingFormat::Nlst: lines.push_back(std::move(name)); break;
-      case ListingFormat::Mlsd: lines.push_back(ftp::format_mlsx_line(facts_of(e, std::move(name), off, rights))); break;
+      case ListingFormat::Mlsd:
+        lines.push_back(ftp::format_mlsx_line(facts_of(e, std::move(name), off, rights), options.mlsx_facts));
+        break;
     }
   };
   if (!entry.is_dir) {
@@ -44,7 +46,9 @@ std::vector<std::string> listing_lines(meta::MetaStore& store, ListingFormat for
   if (format == ListingFormat::Mlsd) emit(entry, ".");
   auto children = store.list_dir(path);
   lines.reserve(lines.size() + children.size());
-  for (const auto& child : children) emit(child, child.name);
+  for (const auto& child : children)
+    if (options.show_hidden || format == ListingFormat::Mlsd || child.name.empty() || child.name[0] != '.')
+      emit(child, child.name);
   return lines;
 }
 

@@ -20,6 +20,15 @@ enum class ListingFormat { List, Nlst, Mlsd };
 // [anonymous] upload also create files and directories.
 enum class Rights { Full, ReadOnly, ReadCreate };
 
+// What a client asked of a listing beyond its format.
+struct ListingOptions {
+  // LIST/NLST without -a hide names starting with '.', as ls, vsftpd and
+  // Pure-FTPd do; MLSD always shows them (RFC 3659 has no hidden files).
+  bool show_hidden = true;
+  // The MLSx facts selected with OPTS MLST (RFC 3659 §7.9).
+  unsigned mlsx_facts = ftp::kAllMlsxFacts;
+};
+
 // True for a file none of whose copies can be read right now.
 using OfflineCheck = std::function<bool(const meta::Entry&)>;
 
@@ -34,7 +43,8 @@ ftp::FileFacts facts_of(const meta::Entry& entry, std::string name, bool offline
 // `path` as the client sees it (NLST of a file names it); empty: `path`.
 std::vector<std::string> listing_lines(meta::MetaStore& store, ListingFormat format, const std::string& path,
                                        const meta::Entry& entry, std::int64_t now, const OfflineCheck& offline,
-                                       Rights rights = Rights::Full, std::string_view shown_path = {});
+                                       Rights rights = Rights::Full, std::string_view shown_path = {},
+                                       const ListingOptions& options = {});
 
 // The data-connection form: every line ended by CRLF.
 std::string join_crlf(const std::vector<std::string>& lines);

@@ -232,3 +232,25 @@ TEST(TimeVal, RoundTrips) {
 
 }  // namespace
 }  // namespace fleet::ftp
+
+namespace fleet::ftp {
+namespace {
+
+TEST(MlstOpts, SelectsTheFactsMlsxSend) {
+  FileFacts f;
+  f.name = "a.txt";
+  f.size = 3;
+  f.unique = 0x1f;
+  f.perm = "r";
+  EXPECT_EQ(parse_mlst_opts("type;size;"), kFactType | kFactSize);
+  EXPECT_EQ(parse_mlst_opts("SIZE;bogus;Unique"), kFactSize | kFactUnique) << "unknown facts are ignored";
+  EXPECT_EQ(parse_mlst_opts(""), 0u);
+  EXPECT_EQ(format_mlsx_line(f, kFactSize | kFactUnique), "size=3;unique=1f; a.txt");
+  EXPECT_EQ(format_mlsx_line(f, 0), " a.txt");
+  EXPECT_EQ(mlst_facts_text(kFactType | kFactModify), "type;modify;");
+  EXPECT_EQ(mlst_facts_text(0), "");
+  EXPECT_EQ(mlst_feat_line(kAllMlsxFacts), "MLST type*;size*;modify*;perm*;unique*;");
+}
+
+}  // namespace
+}  // namespace fleet::ftp
