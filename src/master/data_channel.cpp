@@ -266,6 +266,7 @@ ClientEnd DataChannel::client_end(const DataSetup& setup) const {
   end.allowed_ip = ctx_.client.ip;
   end.local_ip = ctx_.client.local_ip;
   end.timeout = ctx_.data_timeout();
+  end.stall_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(ctx_.env.config.data_stall_timeout);
   return end;
 }
 

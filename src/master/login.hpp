@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "ftp/command.hpp"
-#include "master/counter_guard.hpp"
+#include "master/stats.hpp"
 #include "master/session_context.hpp"
 
 namespace fleet::master {
@@ -35,7 +35,7 @@ class Login {
 
   SessionContext& ctx_;
   // Held while logged in anonymously: [anonymous] max_sessions counts these.
-  std::optional<CounterGuard> anonymous_slot_;
+  std::optional<CountHeld> anonymous_slot_;
 };
 
 }  // namespace fleet::master

@@ -70,8 +70,10 @@ class NodeGateway {
 
   // --- transfers ---
   // Sends the start without waiting (a refusal arrives as the ticket's
-  // completion); false if the node is offline. Watch the ticket first.
-  virtual bool start_transfer(const std::string& node, link::StartTransfer start) = 0;
+  // completion). Returns why it could not be sent (the node is offline, or
+  // the message exceeds the link's frame limit), nullopt once sent. Watch
+  // the ticket first.
+  virtual std::optional<std::string> start_transfer(const std::string& node, link::StartTransfer start) = 0;
   virtual void abort_transfer(const std::string& node, std::uint64_t ticket) = 0;
   // `handler` is called once, when the ticket completes or its node goes away.
   virtual void watch(std::uint64_t ticket, const std::string& node, DoneHandler handler) = 0;

@@ -76,16 +76,17 @@ asio::awaitable<bool> RegistryGateway::expect_handoff(const std::string& node, s
   co_return co_await node_expect_handoff(nodes_, node, ticket, allowed_ip, accept_timeout, error);
 }
 
-bool RegistryGateway::start_transfer(const std::string& node, link::StartTransfer start) {
+std::optional<std::string> RegistryGateway::start_transfer(const std::string& node, link::StartTransfer start) {
   auto* n = nodes_.find(node);
-  if (!n) return false;
+  if (!n) return "node " + node + " is offline";
   link::Envelope env;
   *env.mutable_start_transfer() = std::move(start);
-  n->link->send(env);
+  // An oversized message is not sent at all (the node would drop its link).
+  if (!n->link->send(env)) return "the request exceeds the node link's frame limit";
   // Before the 150 goes to the client: the node's work is what the client
   // waits for.
   n->link->flush();
-  return true;
+  return std::nullopt;
 }
 
 void RegistryGateway::abort_transfer(const std::string& node, std::uint64_t ticket) {

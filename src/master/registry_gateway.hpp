@@ -35,7 +35,7 @@ class RegistryGateway final : public NodeGateway {
   asio::awaitable<bool> expect_handoff(const std::string& node, std::uint64_t ticket, const std::string& allowed_ip,
                                        std::chrono::milliseconds accept_timeout, std::string& error) override;
 
-  bool start_transfer(const std::string& node, link::StartTransfer start) override;
+  std::optional<std::string> start_transfer(const std::string& node, link::StartTransfer start) override;
   void abort_transfer(const std::string& node, std::uint64_t ticket) override;
   void watch(std::uint64_t ticket, const std::string& node, DoneHandler handler) override {
     nodes_.watch(ticket, node, std::move(handler));

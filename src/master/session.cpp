@@ -12,7 +12,7 @@
 #include "ftp/command_table.hpp"
 #include "ftp/path.hpp"
 #include "ftp/reply_codes.hpp"
-#include "master/counter_guard.hpp"
+#include "master/stats.hpp"
 #include "master/registry_gateway.hpp"
 
 namespace fleet::master {
@@ -112,7 +112,7 @@ asio::awaitable<void> Session::run() {
   auto& env = ctx_.env;
   ++env.stats.sessions_total;
   // Released on every way out of run(), exceptions included.
-  CounterGuard active(env.stats.sessions_active);
+  CountHeld active(env.stats.sessions_active);
   if (env.guard.is_banned(ctx_.client.ip, auth::LoginGuard::Clock::now())) {
     reply(ftp::kServiceNotAvailable, "Too many failed logins from your address; try again later.");
     quit_ = true;

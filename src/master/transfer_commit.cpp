@@ -117,11 +117,22 @@ asio::awaitable<void> TransferCommit::finish(std::shared_ptr<Transfer> tp) {
   spdlog::info("transfer of {} for {} failed: {}", t.path.empty() ? "listing" : t.path, ctx_.state.user(), o.error);
   const std::string what = t.path.empty() ? std::string("listing") : ctx_.shown(t.path);
   // A node that refused its part decides the reply, also when the other part
-  // was aborted because of it.
-  if (o.refused || commit_failed) ctx_.reply(ftp::kLocalError, what + ": " + o.error);
-  else if (t.abort_requested || o.aborted) ctx_.reply(ftp::kTransferAborted, "Connection closed; transfer aborted.");
-  else if (o.connect_failed) ctx_.reply(ftp::kCantOpenData, "Can't open data connection: " + o.error);
-  else ctx_.reply(ftp::kTransferAborted, "Connection closed; transfer aborted: " + o.error);
+  // was aborted because of it (failure_reply_code's order).
+  switch (commit_failed ? ftp::kLocalError : failure_reply_code(o, t.abort_requested)) {
+    case ftp::kInsufficientStorage:
+      ctx_.reply(ftp::kInsufficientStorage, what + ": insufficient storage space: " + o.error);
+      break;
+    case ftp::kLocalError:
+      ctx_.reply(ftp::kLocalError, what + ": " + o.error);
+      break;
+    case ftp::kCantOpenData:
+      ctx_.reply(ftp::kCantOpenData, "Can't open data connection: " + o.error);
+      break;
+    default:
+      ctx_.reply(ftp::kTransferAborted, t.abort_requested || o.aborted
+                                            ? std::string("Connection closed; transfer aborted.")
+                                            : "Connection closed; transfer aborted: " + o.error);
+  }
 }
 
 }  // namespace fleet::master

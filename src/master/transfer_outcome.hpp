@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "ftp/reply_codes.hpp"
 #include "link.pb.h"
 
 namespace fleet::master {
@@ -48,11 +49,11 @@ struct TransferOutcome {
 // or written there), 426 when it was aborted, stalled or broke off, 425 when
 // the data connection never came up. `abort_requested`: the client sent ABOR.
 inline int failure_reply_code(const TransferOutcome& o, bool abort_requested) {
-  if (o.no_space) return 452;
-  if (o.refused) return 451;
-  if (abort_requested || o.aborted || o.stalled) return 426;
-  if (o.connect_failed) return 425;
-  return 426;
+  if (o.no_space) return ftp::kInsufficientStorage;
+  if (o.refused) return ftp::kLocalError;
+  if (abort_requested || o.aborted || o.stalled) return ftp::kTransferAborted;
+  if (o.connect_failed) return ftp::kCantOpenData;
+  return ftp::kTransferAborted;
 }
 
 }  // namespace fleet::master

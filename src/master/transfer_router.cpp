@@ -53,8 +53,7 @@ std::optional<std::string> TransferRouter::start_on_node(const std::string& node
   transfer_->tickets.push_back({node, ticket, false});
   ++transfer_->pending;
   nodes.watch(ticket, node, done_handler(ticket));
-  if (!nodes.start_transfer(node, std::move(start))) return "node " + node + " is offline";
-  return std::nullopt;
+  return nodes.start_transfer(node, std::move(start));
 }
 
 std::shared_ptr<LocalTransfer> TransferRouter::start_local(LocalTransfer::Mode mode, ClientEnd end) {
@@ -86,6 +85,8 @@ void TransferRouter::on_done(std::uint64_t ticket, TransferOutcome o) {
     t.outcome.aborted |= o.aborted;
     t.outcome.connect_failed |= o.connect_failed;
     t.outcome.refused |= o.refused;
+    t.outcome.no_space |= o.no_space;
+    t.outcome.stalled |= o.stalled;
     if (first_failure) t.outcome.error = o.error.empty() ? "transfer failed" : o.error;
     // One side of a node-to-node transfer failed: stop the other side too.
     if (first_failure && t.pending > 1 && !t.abort_requested) abort();

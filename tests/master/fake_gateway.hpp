@@ -142,10 +142,10 @@ class FakeGateway : public NodeGateway {
     handoffs_expected.emplace_back(node, ticket);
     co_return true;
   }
-  bool start_transfer(const std::string& node, link::StartTransfer start) override {
-    if (!nodes.contains(node)) return false;
+  std::optional<std::string> start_transfer(const std::string& node, link::StartTransfer start) override {
+    if (!nodes.contains(node)) return "node " + node + " is offline";
     started.push_back({node, std::move(start)});
-    return true;
+    return std::nullopt;
   }
   void abort_transfer(const std::string& node, std::uint64_t ticket) override { aborted.emplace_back(node, ticket); }
   void watch(std::uint64_t ticket, const std::string& node, DoneHandler handler) override {
