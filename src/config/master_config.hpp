@@ -31,6 +31,19 @@ struct AnonymousConfig {
   std::size_t max_sessions = 0;   // [anonymous] max_sessions — 0: only [ftp] max_sessions limits them
 };
 
+// Bounds on what one client (one connection, or one address) can make the
+// master hold or wait for. The defaults live here and only here; each key is
+// documented with what happens when it trips in docs/CONFIG.md ([ftp]).
+struct ControlLimitsConfig {
+  std::size_t max_queued_lines = 64;              // [ftp] max_queued_lines — lines waiting behind a transfer; then back-pressure
+  std::size_t max_unsent_output = 64 * 1024;      // [ftp] max_unsent_output — reply bytes the client has not read; then back-pressure
+  std::chrono::seconds output_timeout{60};        // [ftp] output_timeout — replies not drained for this long: close
+  std::chrono::seconds login_timeout{60};         // [ftp] login_timeout — 0: none
+  std::chrono::seconds line_timeout{30};          // [ftp] line_timeout — a started command line must end within it; 0: none
+  std::size_t max_sessions_per_address = 50;      // [ftp] max_sessions_per_address — 0: none (IPv6: per /64)
+  std::size_t connections_per_second_per_address = 100;  // [ftp] connections_per_second_per_address — 0: none
+};
+
 struct MasterConfig {
   std::string name = "master";                    // [master] name
   std::filesystem::path state_dir = "var";        // [master] state_dir — metadata and logs
@@ -45,6 +58,7 @@ struct MasterConfig {
   std::chrono::seconds idle_timeout{300};         // [ftp] idle_timeout
   std::chrono::seconds data_timeout{30};          // [ftp] data_connect_timeout — passive accept / active dial
   std::size_t max_sessions = 10000;               // [ftp] max_sessions
+  ControlLimitsConfig control;                    // [ftp] per-connection and per-address bounds
   std::chrono::milliseconds login_fail_delay{1000};  // [auth] fail_delay_ms
   int ban_after_failures = 5;                     // [auth] ban_after
   std::chrono::seconds ban_time{300};             // [auth] ban_seconds
@@ -68,5 +82,7 @@ MasterConfig load_master_config(const std::filesystem::path& file);
 class TomlReader;
 // The [anonymous] section; load_master_config calls it. Throws on a bad value.
 void read_anonymous_config(const TomlReader& reader, AnonymousConfig& out);
+// The [ftp] keys of ControlLimitsConfig; load_master_config calls it. Throws on a bad value.
+void read_control_limits(const TomlReader& reader, ControlLimitsConfig& out);
 
 }  // namespace fleet::config

@@ -95,6 +95,8 @@ void Session::push_line(std::string line, bool overlong) {
   wake();
 }
 
+bool Session::accepts_lines() const { return lines_.size() < env_.config.control.max_queued_lines; }
+
 void Session::push_closed() {
   closed_ = true;
   wake();
@@ -130,7 +132,25 @@ asio::awaitable<void> Session::run() {
   } else {
     reply(220, env_.config.banner);
   }
+  // The login must be completed within login_timeout of the connection (or
+  // of the REIN/USER that ended the previous login).
+  using SteadyClock = std::chrono::steady_clock;
+  const SteadyClock::duration login_timeout = env_.config.control.login_timeout;
+  auto login_deadline = SteadyClock::now() + login_timeout;
+  bool was_logged_in = false;
   while (!quit_) {
+    if (logged_in_) {
+      was_logged_in = true;
+    } else if (was_logged_in) {
+      was_logged_in = false;
+      login_deadline = SteadyClock::now() + login_timeout;
+    } else if (login_timeout.count() > 0 && SteadyClock::now() >= login_deadline) {
+      spdlog::info("closing the control connection of {}: no login within {} s", client_.ip,
+                   env_.config.control.login_timeout.count());
+      reply(421, "Login timeout (" + std::to_string(env_.config.control.login_timeout.count()) +
+                     " s): closing control connection.");
+      break;
+    }
     if (transfer_ && transfer_->pending == 0) {
       co_await finish_transfer();
       continue;
@@ -138,14 +158,21 @@ asio::awaitable<void> Session::run() {
     if (!lines_.empty() && (!transfer_ || is_urgent(lines_.front().first))) {
       auto [line, overlong] = std::move(lines_.front());
       lines_.pop_front();
+      sink_->resume_input();  // the queue has room again
       co_await handle_line(std::move(line), overlong);
       continue;
     }
     if (closed_) break;
     const bool idle = !transfer_;
-    wake_.expires_after(idle ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(env_.config.idle_timeout)
-                             : std::chrono::hours(24));
+    SteadyClock::duration wait = idle ? SteadyClock::duration(env_.config.idle_timeout) : std::chrono::hours(24);
+    bool login_due = false;
+    if (!logged_in_ && login_timeout.count() > 0 && login_deadline - SteadyClock::now() < wait) {
+      wait = std::max(login_deadline - SteadyClock::now(), SteadyClock::duration::zero());
+      login_due = true;
+    }
+    wake_.expires_after(wait);
     auto [ec] = co_await wake_.async_wait(net::use_tuple);
+    if (!ec && login_due) continue;  // the top of the loop decides
     if (!ec && idle && !transfer_ && lines_.empty() && !closed_) {
       reply(421, "Idle timeout (" + std::to_string(env_.config.idle_timeout.count()) + " s): closing control connection.");
       break;
@@ -218,19 +245,20 @@ asio::awaitable<void> Session::cmd_pass(const ftp::Command& c) {
   }
   const std::string name = std::exchange(pending_user_, {});
   auto record = env_.store.get_user(name);
-  bool ok = false;
-  if (record && record->enabled) {
-    const std::string hash = record->password_hash;
-    const std::string password = c.arg;
-    const auto now = auth::CredentialCache::Clock::now();
-    ok = env_.credentials.recently_verified(name, password, hash, now);
-    if (!ok) {
-      // argon2id is deliberately slow and memory-hard: verify off the event loop.
-      co_await asio::post(env_.hash_pool, asio::use_awaitable);
-      ok = auth::verify_password(hash, password);
-      co_await asio::post(wake_.get_executor(), asio::use_awaitable);
-      if (ok) env_.credentials.remember(name, password, hash, now);
-    }
+  const bool known = record && record->enabled;
+  // An unknown or disabled user is verified against the stand-in hash, so
+  // that the failure takes as long as a real user's wrong password: the
+  // reply's timing must not tell which user names exist.
+  const std::string hash = known ? record->password_hash : env_.credentials.stand_in_hash();
+  const std::string password = c.arg;
+  const auto now = auth::CredentialCache::Clock::now();
+  bool ok = known && env_.credentials.recently_verified(name, password, hash, now);
+  if (!ok) {
+    // argon2id is deliberately slow and memory-hard: verify off the event loop.
+    co_await asio::post(env_.hash_pool, asio::use_awaitable);
+    ok = auth::verify_password(hash, password) && known;
+    co_await asio::post(wake_.get_executor(), asio::use_awaitable);
+    if (ok) env_.credentials.remember(name, password, hash, now);
   }
   if (!ok) {
     ++env_.stats.logins_failed;

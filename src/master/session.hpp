@@ -46,6 +46,8 @@ class Session : public LineReceiver, public std::enable_shared_from_this<Session
   // Input from the control connection.
   void push_line(std::string line, bool overlong) override;
   void push_closed() override;
+  // False once [ftp] max_queued_lines wait: the channel stops reading.
+  bool accepts_lines() const override;
 
  private:
   // --- where the next data connection comes from ---
