@@ -163,10 +163,12 @@ asio::awaitable<void> MasterServer::Impl::accept_loop(asio::ip::tcp::acceptor& a
 }
 
 void MasterServer::Impl::serve(asio::ip::tcp::socket socket) {
-  std::error_code ec;
-  auto remote = socket.remote_endpoint(ec);
-  auto local = socket.local_endpoint(ec);
-  if (ec) return;
+  // A client that reset the connection before it was accepted has no
+  // address any more: there is nobody to serve (and nothing to count).
+  std::error_code remote_ec, local_ec;
+  auto remote = socket.remote_endpoint(remote_ec);
+  auto local = socket.local_endpoint(local_ec);
+  if (remote_ec || local_ec) return;
   ClientInfo client;
   auto addr = remote.address();
   if (addr.is_v6() && addr.to_v6().is_v4_mapped()) addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
