@@ -187,18 +187,22 @@ asio::awaitable<void> ControlChannel::write_loop() {
 }
 
 void ControlChannel::arm_watchdog() {
-  if (watchdog_armed_ || closed_) return;
+  if (closed_) return;
   const bool line_due = partial_timed_ && limits_.line_timeout.count() > 0;
   if (!line_due && !writing_) return;
   Clock::time_point deadline = Clock::time_point::max();
   if (line_due) deadline = line_started_ + limits_.line_timeout;
   if (writing_) deadline = std::min(deadline, write_progress_ + limits_.output_timeout);
+  // Armed already for as early: nothing to do. A later deadline that became
+  // due first (a line begun while output waited) moves the timer earlier.
+  if (deadline >= watchdog_due_) return;
   if (!watchdog_) watchdog_ = std::make_unique<asio::steady_timer>(socket_.get_executor());
-  watchdog_->expires_at(deadline);
-  watchdog_armed_ = true;
+  watchdog_due_ = deadline;
+  watchdog_->expires_at(deadline);  // cancels an earlier wait, whose handler then does nothing
   watchdog_->async_wait([self = shared_from_this()](std::error_code ec) {
-    self->watchdog_armed_ = false;
-    if (!ec) self->on_watchdog();
+    if (ec) return;
+    self->watchdog_due_ = Clock::time_point::max();
+    self->on_watchdog();
   });
 }
 

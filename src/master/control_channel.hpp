@@ -113,9 +113,9 @@ class ControlChannel : public ReplySink, public std::enable_shared_from_this<Con
   bool close_after_write_ = false;
   bool closed_ = false;
   bool reader_waiting_ = false;
-  bool watchdog_armed_ = false;
   std::unique_ptr<asio::steady_timer> room_;      // the reader waits on it while input is blocked
   std::unique_ptr<asio::steady_timer> watchdog_;  // line and output deadlines
+  Clock::time_point watchdog_due_ = Clock::time_point::max();  // max: not armed
 };
 
 }  // namespace fleet::master

@@ -119,6 +119,36 @@ TEST_F(ControlChannelTest, CompleteLinesNeverTripTheLineDeadline) {
   EXPECT_FALSE(receiver_->closed);
 }
 
+TEST_F(ControlChannelTest, ALineBegunWhileOutputWaitsKeepsItsOwnDeadline) {
+  limits_.line_timeout = 200ms;
+  limits_.output_timeout = 30s;
+  limits_.max_unsent_output = 1024 * 1024;
+  connect(4096);
+  channel_->socket().set_option(asio::socket_base::send_buffer_size(4096));
+  receiver_->on_line = [this](const std::string&) { channel_->send(std::string(256 * 1024, 'x')); };
+  start();
+  // A reply the kernel cannot take at once arms the output deadline first...
+  asio::write(client_, asio::buffer(std::string("NOOP\r\n")));
+  ASSERT_TRUE(run_until([&] { return receiver_->total == 1; }));
+  // ...then a half line must still be cut off after line_timeout, not output_timeout.
+  asio::write(client_, asio::buffer(std::string("NOO")));
+  const auto sent = Clock::now();
+  client_.non_blocking(true);
+  std::string received;
+  bool eof = false;
+  ASSERT_TRUE(run_until([&] {
+    std::string buf(64 * 1024, '\0');
+    std::error_code ec;
+    buf.resize(client_.read_some(asio::buffer(buf), ec));
+    received += buf;
+    eof = ec == asio::error::eof;
+    return eof;
+  }));
+  EXPECT_LT(Clock::now() - sent, 5s);
+  EXPECT_GE(received.size(), 256u * 1024);  // the pending reply came first
+  EXPECT_NE(received.find("421 Command line not completed"), std::string::npos);
+}
+
 TEST_F(ControlChannelTest, ClosesWhenNothingDrainsItsReplies) {
   limits_.output_timeout = 300ms;
   limits_.max_unsent_output = 4096;
