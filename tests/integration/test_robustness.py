@@ -267,10 +267,14 @@ def test_command_lines_during_a_stalled_transfer(cluster, big_file, report):
     # socket buffers are full, and the transfer runs on.
     data = ftp.transfercmd(f"RETR {big_file}")
     lines = 500_000
-    sent = send_until_stalled(ftp.sock, b"NOOP\r\n" * lines, stall=2.0, limit=60.0)
+    # 64-byte lines: 32 MB in all, more than the socket buffers between the
+    # two ends can hold, so a master that queued every line would be seen.
+    line = b"NOOP " + b"x" * 57 + b"\r\n"
+    sent = send_until_stalled(ftp.sock, line * lines, stall=2.0, limit=60.0)
     grown = (rss_kib(cluster) - base_rss) / 1024
-    report(f"stalled RETR: sent {sent // 6:,} of {lines:,} command lines before the master stopped reading; "
-           f"master RSS +{grown:.1f} MiB")
+    report(f"stalled RETR: sent {sent // len(line):,} of {lines:,} command lines before the master stopped "
+           f"reading; master RSS +{grown:.1f} MiB")
+    assert sent < len(line) * lines, "the master queued every line sent behind a stalled transfer"
     assert grown < 64
     reset(data)
     reset_ftp(ftp)
