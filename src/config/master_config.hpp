@@ -35,12 +35,14 @@ struct AnonymousConfig {
 // master hold or wait for. The defaults live here and only here; each key is
 // documented with what happens when it trips in docs/CONFIG.md ([ftp]).
 struct ControlLimitsConfig {
-  std::size_t max_queued_lines = 64;              // [ftp] max_queued_lines — lines waiting behind a transfer; then back-pressure
-  std::size_t max_unsent_output = 64 * 1024;      // [ftp] max_unsent_output — reply bytes the client has not read; then back-pressure
-  std::chrono::seconds output_timeout{60};        // [ftp] output_timeout — replies not drained for this long: close
-  std::chrono::seconds login_timeout{60};         // [ftp] login_timeout — 0: none
-  std::chrono::seconds line_timeout{30};          // [ftp] line_timeout — a started command line must end within it; 0: none
-  std::size_t max_sessions_per_address = 50;      // [ftp] max_sessions_per_address — 0: none (IPv6: per /64)
+  // [ftp] max_queued_lines — unanswered lines a session holds; then the socket is not read
+  std::size_t max_queued_lines = 64;
+  // [ftp] max_unsent_output — reply bytes the client left unread; then its commands are not read
+  std::size_t max_unsent_output = 64 * 1024;
+  std::chrono::seconds output_timeout{60};  // [ftp] output_timeout — replies not drained for this long: close
+  std::chrono::seconds login_timeout{60};   // [ftp] login_timeout — 0: none
+  std::chrono::seconds line_timeout{30};    // [ftp] line_timeout — a begun command line must end within it; 0: none
+  std::size_t max_sessions_per_address = 50;             // [ftp] max_sessions_per_address — 0: none (IPv6: per /64)
   std::size_t connections_per_second_per_address = 100;  // [ftp] connections_per_second_per_address — 0: none
 };
 

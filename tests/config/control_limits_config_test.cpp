@@ -88,7 +88,8 @@ TEST_F(ControlLimitsConfigTest, ZeroTurnsOffWhatMayBeOff) {
 }
 
 TEST_F(ControlLimitsConfigTest, RefusesValuesThatWouldRemoveABound) {
-  EXPECT_NE(error("max_queued_lines = 0\n").find("[ftp] max_queued_lines must be an integer from 1"), std::string::npos);
+  EXPECT_NE(error("max_queued_lines = 0\n").find("[ftp] max_queued_lines must be an integer from 1"),
+            std::string::npos);
   EXPECT_NE(error("max_unsent_output = 100\n").find("[ftp] max_unsent_output must be an integer from 4096"),
             std::string::npos);
   EXPECT_NE(error("output_timeout = 0\n").find("[ftp] output_timeout must be at least 1 second"), std::string::npos);

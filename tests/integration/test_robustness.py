@@ -63,9 +63,11 @@ def cluster(tmp_path_factory):
     if soft < wanted:
         assert hard == resource.RLIM_INFINITY or hard >= 13000, \
             f"RLIMIT_NOFILE hard limit {hard} is too low for 6,000 test connections"
-        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
+        raised = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
     asan = os.environ.get("ASAN_OPTIONS")
-    os.environ["ASAN_OPTIONS"] = (asan + ":" if asan else "") + "quarantine_size_mb=8:allocator_release_to_os_interval_ms=500"
+    small_quarantine = "quarantine_size_mb=8:allocator_release_to_os_interval_ms=500"
+    os.environ["ASAN_OPTIONS"] = (asan + ":" if asan else "") + small_quarantine
     try:
         with fleet.running(tmp_path_factory.mktemp("state"), extra_config=EXTRA_CONFIG) as c:
             yield c
