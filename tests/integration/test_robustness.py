@@ -143,15 +143,8 @@ def source(block: int, i: int) -> str:
     return f"127.{block}.{i // 250}.{i % 250 + 1}"
 
 
-def connect(cluster, src: str, timeout: float = fleet.SOCKET_TIMEOUT, receive_buffer: int = 0) -> socket.socket:
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    if receive_buffer:
-        # Set before connecting, so that the window the master sees is small from the start.
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
-    s.settimeout(timeout)
-    s.bind((src, 0))
-    s.connect((fleet.MASTER_HOST, cluster.port))
-    return s
+def connect(cluster, src: str, timeout: float = fleet.SOCKET_TIMEOUT) -> socket.socket:
+    return socket.create_connection((fleet.MASTER_HOST, cluster.port), timeout=timeout, source_address=(src, 0))
 
 
 def read_reply(s: socket.socket, timeout: float = 10.0) -> str:
