@@ -4,11 +4,15 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 namespace fleet::auth {
 
-CredentialCache::CredentialCache(std::chrono::seconds ttl, std::size_t capacity)
-    : ttl_(ttl), capacity_(std::max<std::size_t>(capacity, 1)), key_(crypto_auth_hmacsha256_KEYBYTES, '\0') {
+CredentialCache::CredentialCache(std::chrono::seconds ttl, std::size_t capacity, std::string stand_in_hash)
+    : ttl_(ttl),
+      capacity_(std::max<std::size_t>(capacity, 1)),
+      key_(crypto_auth_hmacsha256_KEYBYTES, '\0'),
+      stand_in_hash_(std::move(stand_in_hash)) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
   crypto_auth_hmacsha256_keygen(reinterpret_cast<unsigned char*>(key_.data()));
 }

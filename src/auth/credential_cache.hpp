@@ -4,6 +4,14 @@
 // user and password is kept — with a random key that lives in this process
 // alone — never the password; an entry is tied to the stored hash it was
 // checked against, so changing the password invalidates it at once.
+//
+// It also holds the stand-in hash that logins naming an unknown (or disabled)
+// user are verified against: argon2id runs for them as for a real user's
+// wrong password, so the time a failed login takes does not tell whether the
+// user exists. A cache hit only ever shortens a login that succeeds.
+//
+// Used from one thread (the master's event loop); stand_in_hash() may be read
+// from any thread, it never changes.
 #pragma once
 
 #include <chrono>
@@ -18,9 +26,17 @@ class CredentialCache {
  public:
   using Clock = std::chrono::steady_clock;
 
+  static constexpr std::size_t kDefaultCapacity = 100000;
+
   // Entries live `ttl`; at most `capacity` users are remembered (the entry
   // closest to expiry is forgotten first). ttl 0 turns the cache off.
-  CredentialCache(std::chrono::seconds ttl, std::size_t capacity = 100000);
+  // `stand_in_hash`: an argon2id hash of a password nobody knows (the master
+  // makes one with hash_password(random_password()) when it starts); empty
+  // where timing does not matter (tests), and then unknown users fail at once.
+  explicit CredentialCache(std::chrono::seconds ttl, std::size_t capacity = kDefaultCapacity,
+                           std::string stand_in_hash = {});
+
+  const std::string& stand_in_hash() const { return stand_in_hash_; }
 
   // True if `password` was verified for `user` against `stored_hash` less than
   // ttl ago.
@@ -40,6 +56,7 @@ class CredentialCache {
   std::chrono::seconds ttl_;
   std::size_t capacity_;
   std::string key_;
+  std::string stand_in_hash_;
   std::unordered_map<std::string, Entry> by_user_;
 };
 

@@ -20,6 +20,18 @@ void read_anonymous_config(const TomlReader& r, AnonymousConfig& out) {
   out.root = *normal;
 }
 
+void read_control_limits(const TomlReader& r, ControlLimitsConfig& out) {
+  const auto t = r.section("ftp");
+  t.read_int("max_queued_lines", out.max_queued_lines, 1, 100000);
+  t.read_int("max_unsent_output", out.max_unsent_output, 4096, 64 * 1024 * 1024);
+  r.read_duration("ftp", "output_timeout", out.output_timeout, 86400);
+  if (out.output_timeout.count() == 0) t.fail("output_timeout", "must be at least 1 second");
+  r.read_duration("ftp", "login_timeout", out.login_timeout, 86400);
+  r.read_duration("ftp", "line_timeout", out.line_timeout, 86400);
+  t.read_int("max_sessions_per_address", out.max_sessions_per_address, 0, 1000000);
+  t.read_int("connections_per_second_per_address", out.connections_per_second_per_address, 0, 1000000);
+}
+
 MasterConfig load_master_config(const std::filesystem::path& file) {
   TomlReader r(file);
   MasterConfig c;
@@ -49,6 +61,7 @@ MasterConfig load_master_config(const std::filesystem::path& file) {
     c.data_stall_timeout = std::chrono::seconds(seconds);
   }
   r.read_int("ftp", "max_sessions", c.max_sessions, 1, 1000000);
+  read_control_limits(r, c.control);
   r.read_duration("auth", "fail_delay_ms", c.login_fail_delay, 60000);
   r.read_int("auth", "ban_after", c.ban_after_failures, 0, 1000);
   r.read_duration("auth", "ban_seconds", c.ban_time, 86400 * 30);

@@ -32,6 +32,21 @@ struct AnonymousConfig {
   std::size_t max_sessions = 0;   // [anonymous] max_sessions — 0: only [ftp] max_sessions limits them
 };
 
+// Bounds on what one client (one connection, or one address) can make the
+// master hold or wait for. The defaults live here and only here; each key is
+// documented with what happens when it trips in docs/CONFIG.md ([ftp]).
+struct ControlLimitsConfig {
+  // [ftp] max_queued_lines — unanswered lines a session holds; then the socket is not read
+  std::size_t max_queued_lines = 64;
+  // [ftp] max_unsent_output — reply bytes the client left unread; then its commands are not read
+  std::size_t max_unsent_output = 64 * 1024;
+  std::chrono::seconds output_timeout{60};  // [ftp] output_timeout — replies not drained for this long: close
+  std::chrono::seconds login_timeout{60};   // [ftp] login_timeout — 0: none
+  std::chrono::seconds line_timeout{30};    // [ftp] line_timeout — a begun command line must end within it; 0: none
+  std::size_t max_sessions_per_address = 50;             // [ftp] max_sessions_per_address — 0: none (IPv6: per /64)
+  std::size_t connections_per_second_per_address = 100;  // [ftp] connections_per_second_per_address — 0: none
+};
+
 struct MasterConfig {
   std::string name = "master";                    // [master] name
   std::filesystem::path state_dir = "var";        // [master] state_dir — metadata and logs
@@ -49,6 +64,7 @@ struct MasterConfig {
   // this long is ended with 426 (vsftpd's data_connection_timeout).
   std::chrono::seconds data_stall_timeout{kDefaultDataTimeout};
   std::size_t max_sessions = 10000;               // [ftp] max_sessions
+  ControlLimitsConfig control;                    // [ftp] per-connection and per-address bounds
   std::chrono::milliseconds login_fail_delay{1000};  // [auth] fail_delay_ms
   int ban_after_failures = 5;                     // [auth] ban_after
   std::chrono::seconds ban_time{300};             // [auth] ban_seconds
@@ -72,5 +88,7 @@ MasterConfig load_master_config(const std::filesystem::path& file);
 class TomlReader;
 // The [anonymous] section; load_master_config calls it. Throws on a bad value.
 void read_anonymous_config(const TomlReader& reader, AnonymousConfig& out);
+// The [ftp] keys of ControlLimitsConfig; load_master_config calls it. Throws on a bad value.
+void read_control_limits(const TomlReader& reader, ControlLimitsConfig& out);
 
 }  // namespace fleet::config

@@ -38,19 +38,21 @@ asio::awaitable<bool> Login::pass(const ftp::Command& c) {
   }
   const std::string name = ctx_.state.take_pending_user();
   auto record = ctx_.env.store.get_user(name);
-  bool ok = false;
-  if (record && record->enabled) {
-    const std::string hash = record->password_hash;
-    const std::string password = c.arg;
-    const auto now = auth::CredentialCache::Clock::now();
-    ok = ctx_.env.credentials.recently_verified(name, password, hash, now);
-    if (!ok) {
-      // argon2id is deliberately slow and memory-hard: verify off the event loop.
-      co_await asio::post(ctx_.env.hash_pool, asio::use_awaitable);
-      ok = auth::verify_password(hash, password);
-      co_await asio::post(ctx_.ex, asio::use_awaitable);
-      if (ok) ctx_.env.credentials.remember(name, password, hash, now);
-    }
+  const bool known = record && record->enabled;
+  // An unknown or disabled user is verified against the stand-in hash, so
+  // that the failure takes as long as a real user's wrong password: the
+  // reply's timing must not tell which user names exist. The cache only
+  // ever shortens a known user's successful login.
+  const std::string hash = known ? record->password_hash : ctx_.env.credentials.stand_in_hash();
+  const std::string password = c.arg;
+  const auto now = auth::CredentialCache::Clock::now();
+  bool ok = known && ctx_.env.credentials.recently_verified(name, password, hash, now);
+  if (!ok) {
+    // argon2id is deliberately slow and memory-hard: verify off the event loop.
+    co_await asio::post(ctx_.env.hash_pool, asio::use_awaitable);
+    ok = auth::verify_password(hash, password) && known;
+    co_await asio::post(ctx_.ex, asio::use_awaitable);
+    if (ok) ctx_.env.credentials.remember(name, password, hash, now);
   }
   if (!ok) {
     ++ctx_.env.stats.logins_failed;

@@ -7,8 +7,11 @@
 #include <filesystem>
 #include <list>
 
+#include "auth/password.hpp"
 #include "cluster/link_auth.hpp"
 #include "ftp/path.hpp"
+#include "ftp/reply.hpp"
+#include "master/address_limits.hpp"
 #include "master/anonymous_policy.hpp"
 #include "master/anonymous_root.hpp"
 #include "master/cluster_report.hpp"
@@ -24,7 +27,14 @@ struct MasterServer::Impl {
       : io(io),
         config(std::move(cfg)),
         guard(config.ban_after_failures, std::chrono::seconds(600), config.ban_time),
-        credentials(config.login_cache),
+        // Made once here, so that every failed login pays one argon2id check
+        // whether or not its user exists.
+        credentials(config.login_cache, auth::CredentialCache::kDefaultCapacity,
+                    auth::hash_password(auth::random_password())),
+        channel_limits{config.max_line, config.control.max_unsent_output, config.control.output_timeout,
+                       config.control.line_timeout},
+        address_limits({.sessions_per_address = config.control.max_sessions_per_address,
+                        .connections_per_second = config.control.connections_per_second_per_address}),
         hash_pool(2),
         passive_ports(config.passive_ports),
 
@@ -35,6 +45,10 @@ struct MasterServer::Impl {
   // Starts a session's two coroutines (reader and protocol); a plain function,
   // so no third coroutine frame stays alive per session.
   void serve(asio::ip::tcp::socket socket);
+  // Whether a new connection from `key` may become a session; if not, it is
+  // answered 421 and closed here, before a Session exists.
+  bool admit(asio::ip::tcp::socket& socket, const AddressLimits::Key& key);
+  void refuse(asio::ip::tcp::socket& socket, std::string_view why);
   HttpStatus::Response http_response(const HttpStatus::Request& request);
   HttpStatus::Response admin_response(const HttpStatus::Request& request);
   asio::awaitable<void> periodic_scrub();
@@ -46,6 +60,9 @@ struct MasterServer::Impl {
   MasterStats stats;
   auth::LoginGuard guard;
   auth::CredentialCache credentials;
+  ControlChannelLimits channel_limits;  // every ControlChannel refers to it
+  AddressLimits address_limits;
+  std::uint64_t refused_full = 0;       // connections refused at max_sessions in the current burst
   asio::thread_pool hash_pool;
   net::PortCursor passive_ports;
   std::unique_ptr<TransferLog> xferlog;
@@ -146,21 +163,89 @@ asio::awaitable<void> MasterServer::Impl::accept_loop(asio::ip::tcp::acceptor& a
 }
 
 void MasterServer::Impl::serve(asio::ip::tcp::socket socket) {
-  std::error_code ec;
-  auto remote = socket.remote_endpoint(ec);
-  auto local = socket.local_endpoint(ec);
-  if (ec) return;
+  // A client that reset the connection before it was accepted has no
+  // address any more: there is nobody to serve (and nothing to count).
+  std::error_code remote_ec, local_ec;
+  auto remote = socket.remote_endpoint(remote_ec);
+  auto local = socket.local_endpoint(local_ec);
+  if (remote_ec || local_ec) return;
   ClientInfo client;
   auto addr = remote.address();
   if (addr.is_v6() && addr.to_v6().is_v4_mapped()) addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
   client.ip = addr.to_string();
   client.ipv6 = addr.is_v6();
   client.local_ip = local.address().to_string();
-  auto channel = std::make_shared<ControlChannel>(std::move(socket), config.max_line, stats.control_bytes_out);
+  const auto key = AddressLimits::key_for(addr);
+  if (!admit(socket, key)) return;
+  auto channel = std::make_shared<ControlChannel>(std::move(socket), channel_limits, stats.control_bytes_out);
   auto session = std::make_shared<Session>(io.get_executor(), *env, channel, client);
   asio::co_spawn(io, channel->read_loop(session), asio::detached);
-  // The function object (holding the session) lives as long as the coroutine.
-  asio::co_spawn(io, [session] { return session->run(); }, asio::detached);
+  // The function object (holding the session) lives as long as the coroutine;
+  // its end, however it comes, gives the address its slot back.
+  asio::co_spawn(io, [session] { return session->run(); }, [this, key](std::exception_ptr failure) {
+    address_limits.release(key, AddressLimits::Clock::now());
+    if (failure) {
+      try {
+        std::rethrow_exception(failure);
+      } catch (const std::exception& e) {
+        spdlog::error("an FTP session ended with an error: {}", e.what());
+      } catch (...) {
+        spdlog::error("an FTP session ended with an unknown error");
+      }
+    }
+  });
+}
+
+bool MasterServer::Impl::admit(asio::ip::tcp::socket& socket, const AddressLimits::Key& key) {
+  // The global cap is checked here too (Session::run checks it as well), so
+  // that a master that is full refuses at the cost of a reply and a close.
+  if (stats.sessions_active >= config.max_sessions) {
+    if (refused_full++ == 0)
+      spdlog::warn("{} sessions open ([ftp] max_sessions): refusing new connections, first from {}",
+                   stats.sessions_active, AddressLimits::describe(key));
+    refuse(socket, "Too many connections; try again later.");
+    return false;
+  }
+  if (refused_full > 0) {
+    spdlog::info("accepting connections again after refusing {} at [ftp] max_sessions", refused_full);
+    refused_full = 0;
+  }
+  const auto decision = address_limits.admit(key, AddressLimits::Clock::now());
+  const auto who = [&key] { return AddressLimits::describe(key); };
+  switch (decision.verdict) {
+    case AddressLimits::Verdict::Admitted:
+      if (decision.refused_in_burst > 0)
+        spdlog::info("accepting connections from {} again after refusing {}", who(), decision.refused_in_burst);
+      return true;
+    case AddressLimits::Verdict::TooManySessions:
+      if (decision.first_refusal)
+        spdlog::warn("refusing connections from {}: {} sessions open ([ftp] max_sessions_per_address)", who(),
+                     config.control.max_sessions_per_address);
+      refuse(socket, "Too many connections from your address (at most " +
+                         std::to_string(config.control.max_sessions_per_address) + "); try again later.");
+      return false;
+    case AddressLimits::Verdict::TooFast:
+      if (decision.first_refusal)
+        spdlog::warn("refusing connections from {}: more than {} new connections per second "
+                     "([ftp] connections_per_second_per_address)",
+                     who(), config.control.connections_per_second_per_address);
+      refuse(socket, "Too many new connections from your address (at most " +
+                         std::to_string(config.control.connections_per_second_per_address) +
+                         " per second); try again later.");
+      return false;
+  }
+  return false;
+}
+
+void MasterServer::Impl::refuse(asio::ip::tcp::socket& socket, std::string_view why) {
+  // One attempt at the reply: a fresh socket's send buffer is empty, and a
+  // refused client is owed no more than that.
+  std::error_code ec;
+  socket.non_blocking(true, ec);
+  const std::string reply = ftp::format_reply(421, why);
+  socket.write_some(asio::buffer(reply), ec);
+  socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket.close(ec);
 }
 
 HttpStatus::Response MasterServer::Impl::http_response(const HttpStatus::Request& request) {

@@ -102,6 +102,17 @@ void Session::push_line(std::string line, bool overlong) {
   wake();
 }
 
+bool Session::accepts_lines() const { return lines_.size() < ctx_.env.config.control.max_queued_lines; }
+
+// The line to handle now: the first one, or while a transfer runs the first
+// ABOR or STAT, which act at once even behind other queued commands (RFC 959
+// 4.1.3); end() when nothing can run yet.
+std::list<std::pair<std::string, bool>>::iterator Session::next_line() {
+  if (!router_.running()) return lines_.begin();
+  return std::find_if(lines_.begin(), lines_.end(),
+                      [](const auto& queued) { return ftp::acts_during_transfer(queued.first); });
+}
+
 void Session::push_closed() {
   closed_ = true;
   wake();
@@ -122,22 +133,47 @@ asio::awaitable<void> Session::run() {
   } else {
     reply(ftp::kServiceReady, env.config.banner);
   }
+  // The login must be completed within login_timeout of the connection (or
+  // of the REIN/USER that ended the previous login).
+  using SteadyClock = std::chrono::steady_clock;
+  const SteadyClock::duration login_timeout = env.config.control.login_timeout;
+  auto login_deadline = SteadyClock::now() + login_timeout;
+  bool was_logged_in = false;
   while (!quit_) {
+    if (ctx_.state.logged_in()) {
+      was_logged_in = true;
+    } else if (was_logged_in) {
+      was_logged_in = false;
+      login_deadline = SteadyClock::now() + login_timeout;
+    } else if (login_timeout.count() > 0 && SteadyClock::now() >= login_deadline) {
+      spdlog::info("closing the control connection of {}: no login within {} s", ctx_.client.ip,
+                   env.config.control.login_timeout.count());
+      reply(ftp::kServiceNotAvailable, "Login timeout (" + std::to_string(env.config.control.login_timeout.count()) +
+                                           " s): closing control connection.");
+      break;
+    }
     if (router_.finished()) {
       co_await finish_transfer();
       continue;
     }
-    if (!lines_.empty() && (!router_.running() || ftp::acts_during_transfer(lines_.front().first))) {
-      auto [line, overlong] = std::move(lines_.front());
-      lines_.pop_front();
+    if (auto next = next_line(); next != lines_.end()) {
+      auto [line, overlong] = std::move(*next);
+      lines_.erase(next);
+      ctx_.sink->resume_input();  // the queue has room again
       co_await handle_line(std::move(line), overlong);
       continue;
     }
     if (closed_) break;
     const bool idle = !router_.running();
-    wake_.expires_after(idle ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(env.config.idle_timeout)
-                             : std::chrono::hours(24));
+    SteadyClock::duration wait = idle ? SteadyClock::duration(env.config.idle_timeout) : std::chrono::hours(24);
+    bool login_due = false;
+    if (!ctx_.state.logged_in() && login_timeout.count() > 0 && login_deadline - SteadyClock::now() < wait) {
+      wait = std::max(login_deadline - SteadyClock::now(), SteadyClock::duration::zero());
+      login_due = true;
+    }
+    wake_.expires_after(wait);
     auto [ec] = co_await wake_.async_wait(net::use_tuple);
+    if (!ec && login_due) continue;  // the top of the loop decides
     if (!ec && idle && !router_.running() && lines_.empty() && !closed_) {
       reply(ftp::kServiceNotAvailable,
             "Idle timeout (" + std::to_string(env.config.idle_timeout.count()) + " s): closing control connection.");

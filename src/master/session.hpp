@@ -52,6 +52,8 @@ class Session : public LineReceiver, public std::enable_shared_from_this<Session
   // Input from the control connection.
   void push_line(std::string line, bool overlong) override;
   void push_closed() override;
+  // False once [ftp] max_queued_lines wait: the channel stops reading.
+  bool accepts_lines() const override;
 
  private:
   using Handler = asio::awaitable<void> (Session::*)(const ftp::Command&);
@@ -129,6 +131,7 @@ class Session : public LineReceiver, public std::enable_shared_from_this<Session
   // A list, not a deque: an empty std::deque still allocates, and idle
   // sessions (thousands per master) have no lines queued.
   std::list<std::pair<std::string, bool>> lines_;
+  std::list<std::pair<std::string, bool>>::iterator next_line();
   bool closed_ = false;
   bool quit_ = false;
   asio::steady_timer wake_;
